@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Target map (a newcomer should find any behaviour from these names):
+//   CALSA, CSndFile, CLame  system-library shims; imported only by TapedeckAudio
+//   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline
+//   TapedeckFileCheck       offline WAV/RF64/MP3 validation and repair, pure Swift, no audio library
+//   TapedeckControl         the control protocol as pure parse/render code (no I/O)
+//   tapedeck                the command-line tool
+let package = Package(
+    name: "Tapedeck",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tapedeck", targets: ["tapedeck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa",
+                       providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile",
+                       providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CLame", pkgConfig: "lame",
+                       providers: [.apt(["libmp3lame-dev"])]),
+        .target(
+            name: "TapedeckAudio",
+            dependencies: [
+                "CALSA", "CSndFile", "CLame",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "TapedeckFileCheck"),
+        .target(name: "TapedeckControl"),
+        .executableTarget(
+            name: "tapedeck",
+            dependencies: [
+                "TapedeckAudio",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            // TEMP: the validate/repair commands join once TapedeckFileCheck lands.
+            exclude: ["ValidateCommand.swift", "RepairCommand.swift"]
+        ),
+        .testTarget(
+            name: "TapedeckAudioTests",
+            dependencies: ["TapedeckAudio"]
+        ),
+        .testTarget(
+            name: "TapedeckFileCheckTests",
+            dependencies: ["TapedeckFileCheck"]
+        ),
+        .testTarget(
+            name: "TapedeckControlTests",
+            dependencies: ["TapedeckControl"]
+        ),
+        // End-to-end tests: run the built `tapedeck` binary against real ALSA
+        // devices (file plugin, PulseAudio null sinks) defined by the tests.
+        .testTarget(
+            name: "TapedeckIntegrationTests",
+            dependencies: ["tapedeck", "TapedeckAudio"]
+        ),
+    ]
+)

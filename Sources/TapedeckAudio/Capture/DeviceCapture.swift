@@ -1,0 +1,162 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a station's two legs sit on a device, and the ring they go to.
+public struct StationTap: Sendable {
+    public let ring: HistoryRing
+    public let agentChannel: Int
+    public let customerChannel: Int
+    public init(ring: HistoryRing, agentChannel: Int, customerChannel: Int) {
+        self.ring = ring
+        self.agentChannel = agentChannel
+        self.customerChannel = customerChannel
+    }
+}
+
+/// The state of a device's capture thread.
+public enum CaptureState: Int, Sendable {
+    case idle, running, stopped, failed
+}
+
+/// Counters of a device's capture, readable from any thread.
+public struct CaptureStats: Sendable, Equatable {
+    public var state: CaptureState
+    public var framesCaptured: UInt64
+    public var overruns: UInt64
+    public var suspends: UInt64
+    /// Frames estimated lost to overruns and suspends, replaced by silence.
+    public var framesGapFilled: UInt64
+    /// The ALSA error (negative errno) that ended capture, if any.
+    public var errorCode: Int32
+}
+
+/// One capture thread for one device, feeding the rings of every station on it.
+///
+/// Per period the thread waits in ALSA (with a timeout, so `stop()` is prompt), reads
+/// one period and copies each station's pair of channels into its ring. It never
+/// allocates, locks, logs or awaits: results are published through atomics.
+public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
+    public let source: Source
+    public let taps: [StationTap]
+    /// Capture ends by itself (state `stopped`) once this many frames are in the rings:
+    /// a one-shot recording of known length needs no more, and on an unpaced device
+    /// (a file) the thread would otherwise run far ahead of the writer.
+    public let stopAfterFrames: Int?
+    private let buffer: UnsafeMutablePointer<Int16>
+    private let stopRequested = Atomic<Bool>(false)
+    private let state = Atomic<Int>(CaptureState.idle.rawValue)
+    private let errorCode = Atomic<Int32>(0)
+    private let captured = Atomic<UInt64>(0)
+    private let overruns = Atomic<UInt64>(0)
+    private let suspends = Atomic<UInt64>(0)
+    private let gapFilled = Atomic<UInt64>(0)
+    private var thread: pthread_t?
+
+    public init(source: Source, taps: [StationTap], stopAfterFrames: Int? = nil) {
+        for tap in taps {
+            precondition(tap.agentChannel < source.channels && tap.customerChannel < source.channels,
+                         "station channel outside the device")
+        }
+        self.source = source
+        self.taps = taps
+        self.stopAfterFrames = stopAfterFrames
+        self.buffer = .allocate(capacity: source.periodFrames * source.channels)
+        self.buffer.initialize(repeating: 0, count: source.periodFrames * source.channels)
+    }
+
+    deinit {
+        stop()
+        buffer.deallocate()
+    }
+
+    /// Starts the capture thread. Returns whether it runs with SCHED_FIFO.
+    @discardableResult
+    public func start(name: String = "tapedeck-cap") throws(Errno) -> Bool {
+        precondition(thread == nil, "capture already started")
+        state.store(CaptureState.running.rawValue, ordering: .releasing)
+        let spawned = try RealtimeThread.spawn(name: name) { [self] in self.run() }
+        thread = spawned.thread
+        return spawned.realtime
+    }
+
+    /// Asks the thread to stop and waits for it (at most one wait timeout).
+    public func stop() {
+        guard let t = thread else { return }
+        stopRequested.store(true, ordering: .releasing)
+        pthread_join(t, nil)
+        thread = nil
+    }
+
+    public var stats: CaptureStats {
+        CaptureStats(state: CaptureState(rawValue: state.load(ordering: .acquiring)) ?? .failed,
+                     framesCaptured: captured.load(ordering: .relaxed),
+                     overruns: overruns.load(ordering: .relaxed),
+                     suspends: suspends.load(ordering: .relaxed),
+                     framesGapFilled: gapFilled.load(ordering: .relaxed),
+                     errorCode: errorCode.load(ordering: .relaxed))
+    }
+
+    private func fail(_ code: Int32) {
+        errorCode.store(code, ordering: .relaxed)
+        state.store(CaptureState.failed.rawValue, ordering: .releasing)
+    }
+
+    // MARK: The real-time loop
+
+    private func run() {
+        let period = source.periodFrames
+        let channels = source.channels
+        let rate = Double(source.sampleRate)
+        let timeout = Int32(max(50, 4 * period * 1000 / source.sampleRate))
+        var rc = source.start()
+        if rc < 0 { fail(rc); return }
+        // Overrun accounting: frames read since the stream (re)started at `anchor`.
+        var anchor = source.triggerTime() ?? monotonicSeconds()
+        var sinceAnchor = 0
+        var budget = stopAfterFrames ?? Int.max
+        while !stopRequested.load(ordering: .relaxed) && budget > 0 {
+            let ready = source.wait(timeoutMilliseconds: timeout)
+            if ready == 0 { continue }
+            let n = ready < 0 ? Int(ready) : source.read(into: buffer, frames: min(period, budget))
+            if n > 0 {
+                for tap in taps {
+                    tap.ring.write(from: buffer, frames: n, stride: channels,
+                                   agent: tap.agentChannel, customer: tap.customerChannel)
+                }
+                sinceAnchor += n
+                budget -= n
+                captured.add(UInt64(n), ordering: .relaxed)
+            } else if n == 0 {
+                // Ready but empty: a file-backed device at its end. Idle one period.
+                var ts = timespec(tv_sec: 0, tv_nsec: Int(period) * 1_000_000_000 / source.sampleRate)
+                nanosleep(&ts, nil)
+            } else if n == -Int(EAGAIN) {
+                continue
+            } else if n == -Int(EPIPE) || n == -Int(ESTRPIPE) {
+                if n == -Int(EPIPE) {
+                    overruns.add(1, ordering: .relaxed)
+                } else {
+                    suspends.add(1, ordering: .relaxed)
+                }
+                rc = source.recover(from: Int32(n))
+                if rc < 0 { fail(rc); return }
+                // The stream restarted at `restart`: everything between the last frame read
+                // and then is gone. Replace it with as many silent frames.
+                let restart = source.triggerTime() ?? monotonicSeconds()
+                let lost = max(0, Int(((restart - anchor) * rate).rounded()) - sinceAnchor)
+                if lost > 0 {
+                    for tap in taps { tap.ring.writeSilence(frames: lost) }
+                    gapFilled.add(UInt64(lost), ordering: .relaxed)
+                }
+                anchor = restart
+                sinceAnchor = 0
+            } else {
+                fail(Int32(n))   // -ENODEV, -EIO, -EBADFD…: the device is gone
+                return
+            }
+        }
+        state.store(CaptureState.stopped.rawValue, ordering: .releasing)
+    }
+}

@@ -1,0 +1,120 @@
+/// A file format Tapedeck writes.
+public enum AudioFormat: String, Sendable, CaseIterable {
+    case wav
+    case mp3
+
+    /// The format a file name's extension implies, if any.
+    public init?(pathExtension path: String) {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        self.init(rawValue: path[path.index(after: dot)...].lowercased())
+    }
+}
+
+/// What a writer produces: format, sample rate, channel count and (MP3) bitrate.
+public struct AudioFileSpec: Sendable, Equatable {
+    public var format: AudioFormat
+    public var sampleRate: Int
+    public var channels: Int
+    /// MP3 constant bitrate in kbit/s; nil picks the default for the channel count.
+    public var bitrateKbps: Int?
+
+    public init(format: AudioFormat, sampleRate: Int, channels: Int, bitrateKbps: Int? = nil) {
+        self.format = format
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.bitrateKbps = bitrateKbps
+    }
+
+    /// VICIdial's defaults: 16 kbit/s mono, 32 kbit/s stereo.
+    public static func defaultBitrate(channels: Int) -> Int { channels == 1 ? 16 : 32 }
+
+    public var effectiveBitrate: Int { bitrateKbps ?? Self.defaultBitrate(channels: channels) }
+
+    /// MPEG Layer III bitrates at this sample rate: MPEG-1 (32–48 kHz) or MPEG-2/2.5 (below).
+    public static func mp3Bitrates(sampleRate: Int) -> [Int] {
+        sampleRate >= 32000
+            ? [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
+            : [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
+    }
+
+    /// MPEG sample rates: MP3 files can only carry these.
+    public static let mp3SampleRates = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000]
+
+    /// Why this spec cannot be written, or nil when it can.
+    public var problem: String? {
+        guard (1...2).contains(channels) else { return "files have 1 or 2 channels, not \(channels)" }
+        guard format == .mp3 else { return nil }
+        guard Self.mp3SampleRates.contains(sampleRate) else {
+            return "MP3 cannot carry \(sampleRate) Hz (MPEG rates: \(Self.mp3SampleRates.map(String.init).joined(separator: ", ")))"
+        }
+        let allowed = Self.mp3Bitrates(sampleRate: sampleRate)
+        guard allowed.contains(effectiveBitrate) else {
+            return "MP3 at \(sampleRate) Hz takes bitrates \(allowed.map(String.init).joined(separator: ", ")) kbit/s, not \(effectiveBitrate)"
+        }
+        return nil
+    }
+}
+
+/// A writer that failed: the file, what it was doing, and why.
+public struct WriterError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let path: String
+    public let operation: String
+    public let reason: String
+    /// The system error behind it, when there is one (ENOSPC: disk full).
+    public let errno: Errno?
+
+    public init(path: String, operation: String, reason: String, errno: Errno? = nil) {
+        self.path = path
+        self.operation = operation
+        self.reason = reason
+        self.errno = errno
+    }
+
+    init(_ error: FileError) {
+        self.init(path: error.path, operation: error.operation, reason: error.errno.description, errno: error.errno)
+    }
+
+    public var description: String { "cannot \(operation) \(path): \(reason)" }
+}
+
+/// A finished, renamed, synced file.
+public struct FinishedFile: Sendable, Equatable {
+    public let path: String
+    public let frames: Int
+    public let sampleRate: Int
+    public let sizeBytes: Int
+    public var durationSeconds: Double { Double(frames) / Double(sampleRate) }
+}
+
+/// Writes samples to a file under a temporary name (`path + ".part"`) and renames it into
+/// place only when complete and synced: nothing half-written ever appears under `path`.
+public protocol AudioFileWriter: AnyObject {
+    /// The final path.
+    var path: String { get }
+    /// The temporary path written until `finish()`.
+    var partPath: String { get }
+    var spec: AudioFileSpec { get }
+    var framesWritten: Int { get }
+    /// Appends interleaved frames (`spec.channels` samples each).
+    func write(_ samples: UnsafePointer<Int16>, frames: Int) throws(WriterError)
+    /// Makes what was written so far readable after a crash: header (WAV) or Info tag
+    /// (MP3) rewritten, data synced to disk.
+    func checkpoint() throws(WriterError)
+    /// Completes the file, syncs it and renames it to `path`.
+    func finish() throws(WriterError) -> FinishedFile
+    /// Closes the file and removes it (a discarded recording).
+    func discard()
+}
+
+public enum AudioFileWriters {
+    /// A writer for `spec` at `path` (the temporary file is created now).
+    public static func make(_ spec: AudioFileSpec, path: String) throws(WriterError) -> any AudioFileWriter {
+        if let problem = spec.problem {
+            throw WriterError(path: path, operation: "write", reason: problem)
+        }
+        switch spec.format {
+        case .wav: return try WAVFileWriter(spec: spec, path: path)
+        case .mp3: return try MP3FileWriter(spec: spec, path: path)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+/// CBR MP3 through libmp3lame, with the Info/LAME tag kept current at the start of the file.
+public final class MP3FileWriter: AudioFileWriter {
+    public let path: String
+    public let partPath: String
+    public let spec: AudioFileSpec
+    public private(set) var framesWritten = 0
+    private let encoder: LameEncoder
+    private var fd: FileDescriptor?
+    private static let chunkFrames = 4096
+    private let outCapacity = LameEncoder.outputBound(frames: chunkFrames)
+    private let out: UnsafeMutablePointer<UInt8>
+
+    public init(spec: AudioFileSpec, path: String) throws(WriterError) {
+        self.spec = spec
+        self.path = path
+        self.partPath = path + ".part"
+        self.encoder = try LameEncoder(sampleRate: spec.sampleRate, channels: spec.channels,
+                                       bitrateKbps: spec.effectiveBitrate, path: path)
+        do throws(FileError) {
+            self.fd = try FileDescriptor.create(partPath)
+        } catch {
+            throw WriterError(error)
+        }
+        self.out = .allocate(capacity: outCapacity)
+    }
+
+    deinit {
+        if fd != nil { discard() }
+        out.deallocate()
+    }
+
+    public func write(_ samples: UnsafePointer<Int16>, frames: Int) throws(WriterError) {
+        guard let fd else { throw WriterError(path: path, operation: "write", reason: "file already closed") }
+        var done = 0
+        while done < frames {
+            let n = min(Self.chunkFrames, frames - done)
+            let bytes = encoder.encode(samples + done * spec.channels, frames: n, into: out, capacity: outCapacity)
+            guard bytes >= 0 else {
+                throw WriterError(path: path, operation: "encode", reason: "LAME error \(bytes)")
+            }
+            try emit(fd, bytes)
+            done += n
+        }
+        framesWritten += frames
+    }
+
+    private func emit(_ fd: FileDescriptor, _ bytes: Int) throws(WriterError) {
+        guard bytes > 0 else { return }
+        do throws(FileError) { try fd.write(out, count: bytes) } catch { throw WriterError(error) }
+    }
+
+    /// Rewrites the Info tag for the frames so far and syncs.
+    private func writeTag(_ fd: FileDescriptor) throws(WriterError) {
+        let n = encoder.infoTag(into: out, capacity: outCapacity)
+        do throws(FileError) {
+            if n > 0 && n <= outCapacity { try fd.write(out, count: n, at: 0) }
+            try fd.sync()
+        } catch {
+            throw WriterError(error)
+        }
+    }
+
+    public func checkpoint() throws(WriterError) {
+        guard let fd else { return }
+        try writeTag(fd)
+    }
+
+    public func finish() throws(WriterError) -> FinishedFile {
+        guard let fd else { throw WriterError(path: path, operation: "finish", reason: "file already closed") }
+        self.fd = nil
+        do throws(WriterError) {
+            try emit(fd, encoder.flush(into: out, capacity: outCapacity))
+            try writeTag(fd)
+        } catch {
+            try? fd.close()
+            throw error
+        }
+        do throws(FileError) {
+            try fd.close()
+            try FileSystem.renameDurably(partPath, to: path)
+        } catch {
+            throw WriterError(error)
+        }
+        return FinishedFile(path: path, frames: framesWritten, sampleRate: spec.sampleRate,
+                            sizeBytes: FileSystem.size(of: path) ?? 0)
+    }
+
+    public func discard() {
+        if let fd { try? fd.close() }
+        fd = nil
+        FileSystem.remove(partPath)
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Tapedeck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tapedeck",
+        abstract: "Tapedeck: call recording on ALSA capture devices.",
+        discussion: "A one-shot recorder, and tools for the recordings Tapedeck writes.",
+        subcommands: [Record.self]
+    )
+}
