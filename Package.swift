@@ -43,23 +43,21 @@ let package = Package(
             // TEMP: the validate/repair commands join once TapedeckFileCheck lands.
             exclude: ["ValidateCommand.swift", "RepairCommand.swift"]
         ),
+        // Test helpers: an independent WAV reader, tone analysis, subprocesses, ALSA
+        // configurations and a private PulseAudio server.
+        .target(name: "TapedeckTestSupport", path: "Tests/Support"),
         .testTarget(
             name: "TapedeckAudioTests",
-            dependencies: ["TapedeckAudio"]
+            dependencies: ["TapedeckAudio", "TapedeckTestSupport"]
         ),
-        .testTarget(
-            name: "TapedeckFileCheckTests",
-            dependencies: ["TapedeckFileCheck"]
-        ),
-        .testTarget(
-            name: "TapedeckControlTests",
-            dependencies: ["TapedeckControl"]
-        ),
+        // TEMP while in progress elsewhere:
+        // .testTarget(name: "TapedeckFileCheckTests", dependencies: ["TapedeckFileCheck"]),
+        // .testTarget(name: "TapedeckControlTests", dependencies: ["TapedeckControl"]),
         // End-to-end tests: run the built `tapedeck` binary against real ALSA
         // devices (file plugin, PulseAudio null sinks) defined by the tests.
         .testTarget(
             name: "TapedeckIntegrationTests",
-            dependencies: ["tapedeck", "TapedeckAudio"]
+            dependencies: ["tapedeck", "TapedeckAudio", "TapedeckTestSupport"]
         ),
     ]
 )

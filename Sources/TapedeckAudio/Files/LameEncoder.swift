@@ -43,6 +43,11 @@ final class LameEncoder {
         Int(lame_encode_flush(flags, out, Int32(capacity)))
     }
 
+    /// Samples of delay LAME puts before the audio.
+    var encoderDelay: Int { Int(lame_get_encoder_delay(flags)) }
+    /// Frames encoded so far.
+    var framesEncoded: Int { Int(lame_get_frameNum(flags)) }
+
     /// The Info/LAME tag frame for the stream so far (written over the stream's first frame).
     func infoTag(into out: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
         Int(lame_get_lametag_frame(flags, out, capacity))

@@ -1,4 +1,6 @@
-/// CBR MP3 through libmp3lame, with the Info/LAME tag kept current at the start of the file.
+/// CBR MP3 through libmp3lame, with the Info/LAME tag kept current at the start of the file:
+/// LAME's own tag (`lame_get_lametag_frame`) where it fits in a frame, else our
+/// `MP3InfoFrame`, reserved before the first audio frame.
 public final class MP3FileWriter: AudioFileWriter {
     public let path: String
     public let partPath: String
@@ -9,6 +11,11 @@ public final class MP3FileWriter: AudioFileWriter {
     private static let chunkFrames = 4096
     private let outCapacity = LameEncoder.outputBound(frames: chunkFrames)
     private let out: UnsafeMutablePointer<UInt8>
+    /// Set when LAME's tag does not fit and we write our own Info frame.
+    private let ownInfo: MP3InfoFrame?
+    /// Stream bytes written (including the Info frame) and their CRC after the Info frame.
+    private var streamBytes = 0
+    private var musicCRC: UInt16 = 0
 
     public init(spec: AudioFileSpec, path: String) throws(WriterError) {
         self.spec = spec
@@ -22,6 +29,18 @@ public final class MP3FileWriter: AudioFileWriter {
             throw WriterError(error)
         }
         self.out = .allocate(capacity: outCapacity)
+        let info = MP3InfoFrame(sampleRate: spec.sampleRate, channels: spec.channels, bitrateKbps: spec.effectiveBitrate)
+        self.ownInfo = info.lameTagFits ? nil : info
+        if let info = ownInfo, let fd {
+            let placeholder = info.bytes(frames: 0, streamBytes: 0, delay: 0, padding: 0, musicCRC: 0)
+            do throws(FileError) {
+                try fd.write(placeholder)
+            } catch {
+                discard()
+                throw WriterError(error)
+            }
+            streamBytes = placeholder.count
+        }
     }
 
     deinit {
@@ -47,13 +66,23 @@ public final class MP3FileWriter: AudioFileWriter {
     private func emit(_ fd: FileDescriptor, _ bytes: Int) throws(WriterError) {
         guard bytes > 0 else { return }
         do throws(FileError) { try fd.write(out, count: bytes) } catch { throw WriterError(error) }
+        if ownInfo != nil { musicCRC = CRC16.arc(UnsafeBufferPointer(start: out, count: bytes), initial: musicCRC) }
+        streamBytes += bytes
     }
 
     /// Rewrites the Info tag for the frames so far and syncs.
     private func writeTag(_ fd: FileDescriptor) throws(WriterError) {
-        let n = encoder.infoTag(into: out, capacity: outCapacity)
         do throws(FileError) {
-            if n > 0 && n <= outCapacity { try fd.write(out, count: n, at: 0) }
+            if let info = ownInfo {
+                let frames = encoder.framesEncoded
+                let padding = frames * info.samplesPerFrame - encoder.encoderDelay - framesWritten
+                let tag = info.bytes(frames: frames, streamBytes: streamBytes, delay: encoder.encoderDelay,
+                                     padding: padding, musicCRC: musicCRC)
+                try fd.write(tag, at: 0)
+            } else {
+                let n = encoder.infoTag(into: out, capacity: outCapacity)
+                if n > 0 && n <= outCapacity { try fd.write(out, count: n, at: 0) }
+            }
             try fd.sync()
         } catch {
             throw WriterError(error)

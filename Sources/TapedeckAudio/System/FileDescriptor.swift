@@ -48,6 +48,20 @@ public struct FileDescriptor: Sendable {
         }
     }
 
+    /// Writes `bytes` at `offset`, or at the file position when `offset` is nil.
+    public func write(_ bytes: [UInt8], at offset: Int? = nil) throws(FileError) {
+        let result: Result<Void, FileError> = bytes.withUnsafeBytes { b in
+            do throws(FileError) {
+                if let offset { try write(b.baseAddress!, count: b.count, at: offset) }
+                else { try write(b.baseAddress!, count: b.count) }
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
     public func sync() throws(FileError) {
         guard fsync(raw) == 0 else { throw FileError(operation: "fsync", path: path, errno: .current) }
     }

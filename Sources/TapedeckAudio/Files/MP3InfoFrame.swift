@@ -1,0 +1,80 @@
+/// An Info (CBR Xing) frame with a LAME extension, for the CBR settings at which LAME's
+/// own tag does not fit in one frame (LAME then writes none: 16 kbit/s mono at 8 kHz,
+/// VICIdial's default, is one). It carries the frame and byte counts and the encoder
+/// delay and padding, so players see the exact duration.
+struct MP3InfoFrame {
+    let sampleRate: Int
+    let channels: Int
+    let bitrateKbps: Int
+
+    /// MPEG-1 from 32 kHz up, else MPEG-2 (16–24 kHz) or MPEG-2.5 (8–12 kHz).
+    var isMPEG1: Bool { sampleRate >= 32000 }
+    var samplesPerFrame: Int { isMPEG1 ? 1152 : 576 }
+    /// Bytes in a frame without padding (CBR, this bitrate).
+    var frameBytes: Int { (isMPEG1 ? 144 : 72) * bitrateKbps * 1000 / sampleRate }
+    /// Header plus side information: where the tag starts.
+    var tagOffset: Int { 4 + (isMPEG1 ? (channels == 1 ? 17 : 32) : (channels == 1 ? 9 : 17)) }
+    /// Whether LAME's own Info/LAME tag fits in a frame at these settings (its rule).
+    var lameTagFits: Bool { frameBytes >= tagOffset + 156 }
+
+    /// The 4-byte header of this stream's frames (no CRC, no padding).
+    var header: [UInt8] {
+        let versionBits: UInt8 = isMPEG1 ? 0b11 : (sampleRate >= 16000 ? 0b10 : 0b00)
+        let bitrates = AudioFileSpec.mp3Bitrates(sampleRate: sampleRate)
+        let bitrateIndex = UInt8((bitrates.firstIndex(of: bitrateKbps) ?? 0) + 1)
+        let family: [Int] = isMPEG1 ? [44100, 48000, 32000] : sampleRate >= 16000 ? [22050, 24000, 16000] : [11025, 12000, 8000]
+        let rateIndex = UInt8(family.firstIndex(of: sampleRate) ?? 0)
+        let mode: UInt8 = channels == 1 ? 0b11 : 0b01      // mono, or joint stereo
+        return [0xFF, 0xE0 | versionBits << 3 | 0b01 << 1 | 1, bitrateIndex << 4 | rateIndex << 2, mode << 6]
+    }
+
+    /// The frame for a stream of `frames` audio frames after this one, `streamBytes` bytes
+    /// long including this frame, with LAME's `delay` and `padding` in samples and the
+    /// CRC-16 of the audio frames.
+    func bytes(frames: Int, streamBytes: Int, delay: Int, padding: Int, musicCRC: UInt16) -> [UInt8] {
+        var f = [UInt8](repeating: 0, count: frameBytes)
+        f.replaceSubrange(0..<4, with: header)
+        var o = tagOffset
+        func put(_ bytes: [UInt8]) { f.replaceSubrange(o..<(o + bytes.count), with: bytes); o += bytes.count }
+        func be32(_ v: Int) -> [UInt8] { let u = UInt32(clamping: v); return [UInt8(u >> 24), UInt8(u >> 16 & 0xFF), UInt8(u >> 8 & 0xFF), UInt8(u & 0xFF)] }
+        put(Array("Info".utf8))
+        put(be32(0x3))                         // frames and bytes fields present
+        put(be32(frames))
+        put(be32(streamBytes))
+        put(Array("LAME3.100".utf8))
+        put([0x01])                            // tag revision 0, CBR
+        put([UInt8(min(255, sampleRate / 2 / 100))]) // lowpass / 100 Hz
+        put([0, 0, 0, 0, 0, 0, 0, 0])          // peak, radio and audiophile gain
+        put([0])                               // encoding flags, ATH
+        put([UInt8(min(255, bitrateKbps))])
+        let d = min(max(delay, 0), 4095), p = min(max(padding, 0), 4095)
+        put([UInt8(d >> 4), UInt8((d & 0xF) << 4 | p >> 8), UInt8(p & 0xFF)])
+        put([0, 0, 0, 0])                      // misc, MP3 gain, preset and surround
+        put(be32(streamBytes))                 // music length
+        put([UInt8(musicCRC >> 8), UInt8(musicCRC & 0xFF)])
+        let crc = CRC16.arc(f[0..<o])
+        put([UInt8(crc >> 8), UInt8(crc & 0xFF)])
+        return f
+    }
+}
+
+/// CRC-16/ARC (polynomial 0x8005, reflected), as the LAME tag uses it.
+enum CRC16 {
+    static let table: [UInt16] = (0..<256).map { byte -> UInt16 in
+        var c = UInt16(byte)
+        for _ in 0..<8 { c = c & 1 != 0 ? (c >> 1) ^ 0xA001 : c >> 1 }
+        return c
+    }
+
+    static func arc<C: Collection>(_ bytes: C, initial: UInt16 = 0) -> UInt16 where C.Element == UInt8 {
+        var crc = initial
+        for b in bytes { crc = (crc >> 8) ^ table[Int((crc ^ UInt16(b)) & 0xFF)] }
+        return crc
+    }
+
+    static func arc(_ bytes: UnsafeBufferPointer<UInt8>, initial: UInt16) -> UInt16 {
+        var crc = initial
+        for b in bytes { crc = (crc >> 8) ^ table[Int((crc ^ UInt16(b)) & 0xFF)] }
+        return crc
+    }
+}

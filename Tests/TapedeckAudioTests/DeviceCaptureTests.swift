@@ -1,0 +1,132 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import TapedeckAudio
+
+/// A scripted capture device: periods of data, overruns with a restart time, errors.
+final class ScriptedSource: CaptureSource, @unchecked Sendable {
+    enum Step { case data(Int), overrun(restartAt: Double), suspend(restartAt: Double), error(Int32) }
+    let channels: Int
+    let sampleRate = 8000
+    let periodFrames = 160
+    private var steps: [Step]
+    private var trigger = 100.0
+    private var next: Int16 = 1
+    let finished = Atomic<Bool>(false)
+
+    init(channels: Int, steps: [Step]) { self.channels = channels; self.steps = steps }
+
+    func start() -> Int32 { 0 }
+    func wait(timeoutMilliseconds: Int32) -> Int32 { 1 }
+    func triggerTime() -> Double? { trigger }
+    func recover(from error: Int32) -> Int32 { 0 }
+
+    func read(into buffer: UnsafeMutablePointer<Int16>, frames: Int) -> Int {
+        guard !steps.isEmpty else { finished.store(true, ordering: .releasing); return -Int(ENODEV) }
+        switch steps.removeFirst() {
+        case .data(let wanted):
+            let n = min(wanted, frames)
+            for f in 0..<n {
+                for c in 0..<channels { buffer[f * channels + c] = next &* Int16(c + 1) }
+                next &+= 1
+            }
+            return n
+        case .overrun(let t): trigger = t; return -Int(EPIPE)
+        case .suspend(let t): trigger = t; return -Int(ESTRPIPE)
+        case .error(let e): return Int(e)
+        }
+    }
+}
+
+@Suite struct DeviceCaptureTests {
+    func waitUntilDone(_ capture: DeviceCapture<ScriptedSource>) {
+        for _ in 0..<500 where capture.stats.state == .running { usleep(2000) }
+    }
+
+    func drain(_ ring: HistoryRing) -> [Int16] {
+        var cursor = RingCursor(position: 0)
+        var out = [Int16](repeating: 0, count: 2 * ring.capacity)
+        let r = out.withUnsafeMutableBufferPointer { ring.read(&cursor, into: $0.baseAddress!, maxFrames: ring.capacity) }
+        return Array(out.prefix(2 * r.frames))
+    }
+
+    @Test func overrunIsGapFilledWithTheFramesLostByTheClock() throws {
+        // 10 periods (1600 frames = 0.2 s) read, then an overrun; the stream restarts 0.5 s
+        // after it first started, so 0.5 × 8000 − 1600 = 2400 frames were lost.
+        let source = ScriptedSource(channels: 2, steps: Array(repeating: .data(160), count: 10)
+            + [.overrun(restartAt: 100.5)] + Array(repeating: .data(160), count: 5) + [.error(-Int32(ENODEV))])
+        let ring = HistoryRing(seconds: 1, sampleRate: 8000)
+        let capture = DeviceCapture(source: source, taps: [StationTap(ring: ring, agentChannel: 0, customerChannel: 1)])
+        try capture.start()
+        waitUntilDone(capture)
+        let stats = capture.stats
+        #expect(stats.state == .failed)
+        #expect(stats.errorCode == -Int32(ENODEV))
+        #expect(stats.overruns == 1)
+        #expect(stats.framesGapFilled == 2400)
+        #expect(stats.framesCaptured == 2400)
+        let samples = drain(ring)
+        #expect(samples.count == 2 * (1600 + 2400 + 800))
+        #expect(samples[0] == 1 && samples[1] == 2)
+        #expect(samples[2 * 1599] == 1600 && samples[2 * 1599 + 1] == 3200)
+        #expect(samples[(2 * 1600)..<(2 * 4000)].allSatisfy { $0 == 0 })
+        #expect(samples[2 * 4000] == 1601)
+    }
+
+    @Test func suspendIsCountedAndFilled() throws {
+        let source = ScriptedSource(channels: 2, steps: [.data(160), .suspend(restartAt: 100.1), .data(160)])
+        let ring = HistoryRing(seconds: 1, sampleRate: 8000)
+        let capture = DeviceCapture(source: source, taps: [StationTap(ring: ring, agentChannel: 0, customerChannel: 1)])
+        try capture.start()
+        waitUntilDone(capture)
+        #expect(capture.stats.suspends == 1)
+        #expect(capture.stats.framesGapFilled == 640)    // 0.1 s = 800 frames, 160 read
+        #expect(drain(ring).count == 2 * (160 + 640 + 160))
+    }
+
+    @Test func stationsShareOneDeviceThread() throws {
+        // 6 channels, two stations: (0,1) and (4,2).
+        let source = ScriptedSource(channels: 6, steps: [.data(160), .data(160)])
+        let a = HistoryRing(seconds: 1, sampleRate: 8000), b = HistoryRing(seconds: 1, sampleRate: 8000)
+        let capture = DeviceCapture(source: source, taps: [
+            StationTap(ring: a, agentChannel: 0, customerChannel: 1),
+            StationTap(ring: b, agentChannel: 4, customerChannel: 2),
+        ])
+        try capture.start()
+        waitUntilDone(capture)
+        let sa = drain(a), sb = drain(b)
+        #expect(sa.count == 640 && sb.count == 640)
+        for f in 0..<320 {
+            let v = Int16(f + 1)
+            #expect(sa[2 * f] == v && sa[2 * f + 1] == v &* 2)
+            #expect(sb[2 * f] == v &* 5 && sb[2 * f + 1] == v &* 3)
+        }
+    }
+
+    @Test func stopsAfterTheFrameBudget() throws {
+        let source = ScriptedSource(channels: 2, steps: Array(repeating: .data(160), count: 50))
+        let ring = HistoryRing(seconds: 1, sampleRate: 8000)
+        let capture = DeviceCapture(source: source, taps: [StationTap(ring: ring, agentChannel: 0, customerChannel: 1)],
+                                    stopAfterFrames: 1000)
+        try capture.start()
+        waitUntilDone(capture)
+        #expect(capture.stats.state == .stopped)
+        #expect(capture.stats.framesCaptured == 1000)
+    }
+
+    @Test func stopIsPromptOnAnIdleDevice() throws {
+        final class Silent: CaptureSource {
+            let channels = 2, sampleRate = 8000, periodFrames = 160
+            func start() -> Int32 { 0 }
+            func wait(timeoutMilliseconds: Int32) -> Int32 { usleep(UInt32(timeoutMilliseconds) * 1000); return 0 }
+            func read(into buffer: UnsafeMutablePointer<Int16>, frames: Int) -> Int { -Int(EAGAIN) }
+            func recover(from error: Int32) -> Int32 { 0 }
+            func triggerTime() -> Double? { nil }
+        }
+        let ring = HistoryRing(seconds: 1, sampleRate: 8000)
+        let capture = DeviceCapture(source: Silent(), taps: [StationTap(ring: ring, agentChannel: 0, customerChannel: 1)])
+        try capture.start()
+        capture.stop()
+        #expect(capture.stats.state == .stopped)
+    }
+}
