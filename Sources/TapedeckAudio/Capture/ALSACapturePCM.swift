@@ -45,6 +45,7 @@ public final class ALSACapturePCM: CaptureSource, @unchecked Sendable {
         guard CaptureFormat.supportedChannels.contains(format.channels) else {
             throw ALSAError(device: name, operation: "\(format.channels) channels is outside 1–64", code: -EINVAL)
         }
+        tapedeck_alsa_silence_errors()
         var handle: OpaquePointer?
         try check(snd_pcm_open(&handle, name, SND_PCM_STREAM_CAPTURE, SND_PCM_NONBLOCK), "open")
         guard let pcm = handle else { throw ALSAError(device: name, operation: "open", code: -ENODEV) }
