@@ -37,11 +37,10 @@ let package = Package(
             name: "tapedeck",
             dependencies: [
                 "TapedeckAudio",
+                "TapedeckFileCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            // TEMP: the validate/repair commands join once TapedeckFileCheck lands.
-            exclude: ["ValidateCommand.swift", "RepairCommand.swift"]
+            ]
         ),
         // Test helpers: an independent WAV reader, tone analysis, subprocesses, ALSA
         // configurations and a private PulseAudio server.
@@ -50,9 +49,14 @@ let package = Package(
             name: "TapedeckAudioTests",
             dependencies: ["TapedeckAudio", "TapedeckTestSupport"]
         ),
-        // TEMP while in progress elsewhere:
-        // .testTarget(name: "TapedeckFileCheckTests", dependencies: ["TapedeckFileCheck"]),
-        // .testTarget(name: "TapedeckControlTests", dependencies: ["TapedeckControl"]),
+        .testTarget(
+            name: "TapedeckFileCheckTests",
+            dependencies: ["TapedeckFileCheck"]
+        ),
+        .testTarget(
+            name: "TapedeckControlTests",
+            dependencies: ["TapedeckControl"]
+        ),
         // End-to-end tests: run the built `tapedeck` binary against real ALSA
         // devices (file plugin, PulseAudio null sinks) defined by the tests.
         .testTarget(

@@ -1,0 +1,25 @@
+/// The `code` of a JSON error reply (`{"error":{"code":"…","message":"…"}}`).
+public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
+    // Codes named by issue 3.
+    case invalidJSON = "invalid_json"
+    case invalidRequest = "invalid_request"
+    case invalidAction = "invalid_action"
+    case unknownFunction = "unknown_function"
+    case agentNotLoggedIn = "agent_not_logged_in"
+    case recordingNotStarted = "recording_not_started"
+    case stereoRecordingActive = "stereo_recording_active"
+    case recordingStartFailed = "recording_start_failed"
+    case recordingStopFailed = "recording_stop_failed"
+    case unknownStation = "unknown_station"
+    case stationInUse = "station_in_use"
+    case stationUnavailable = "station_unavailable"
+    // Additional codes (documented in docs/protocol.md).
+    case lineTooLong = "line_too_long"
+    case invalidUTF8 = "invalid_utf8"
+    case incompleteLine = "incomplete_line"
+    case agentAlreadyLoggedIn = "agent_already_logged_in"
+    // Issue 4.
+    case recordingDisabled = "recording_disabled"
+    case invalidState = "invalid_state"
+    case noRecordingsFound = "no_recordings_found"
+}

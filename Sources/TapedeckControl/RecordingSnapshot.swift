@@ -1,0 +1,131 @@
+import Foundation
+
+/// What the protocol shows of one recording (JSON object, STATUS line,
+/// lookup line, events). Filled by the daemon from its state / the log.
+public struct RecordingSnapshot: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case mono
+        case stereo
+        /// Issue 4, `legs=split`: one file per leg.
+        case agentLeg = "agent_leg"
+        case customerLeg = "customer_leg"
+    }
+
+    public enum Status: String, Sendable, Hashable, CaseIterable {
+        case started
+        case completed
+        case failed
+        /// Issue 4: shorter than min_duration, file removed.
+        case discarded
+    }
+
+    public enum Format: String, Sendable, Hashable, CaseIterable {
+        case wav
+        case mp3
+
+        public var fileExtension: String { "." + rawValue }
+    }
+
+    /// recording_id (never reused).
+    public var id: Int64
+    /// Which function started it (`recording` or `stereo_recording`).
+    public var function: RecordingFunction
+    public var kind: Kind
+    public var status: Status
+    public var format: Format
+    public var agentUser: String
+    public var sessionID: String
+    public var station: String
+    /// Name without extension.
+    public var filename: String
+    /// Full path of the final file.
+    public var filePath: String
+    /// nil renders as JSON null (e.g. while started).
+    public var durationSeconds: Double?
+    public var sizeBytes: Int64?
+    public var stage: Stage?
+    public var serverIP: String
+    public var startTime: Date
+    public var endTime: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+    // Optional keys: rendered only when set (issue 4 adds most of them).
+    public var callID: String?
+    public var leadID: String?
+    /// Completion cause: stopped, timeout, silence, key, call_end, logout, too_short, error.
+    public var cause: String?
+    public var pausedSeconds: Double?
+    public var maskedSeconds: Double?
+    /// Why it failed (status failed).
+    public var failureReason: String?
+
+    public static let storageType = "local"
+
+    public init(id: Int64, function: RecordingFunction, kind: Kind, status: Status, format: Format,
+                agentUser: String, sessionID: String, station: String, filename: String, filePath: String,
+                durationSeconds: Double? = nil, sizeBytes: Int64? = nil, stage: Stage? = nil,
+                serverIP: String, startTime: Date, endTime: Date? = nil, createdAt: Date, updatedAt: Date,
+                callID: String? = nil, leadID: String? = nil, cause: String? = nil,
+                pausedSeconds: Double? = nil, maskedSeconds: Double? = nil, failureReason: String? = nil) {
+        self.id = id
+        self.function = function
+        self.kind = kind
+        self.status = status
+        self.format = format
+        self.agentUser = agentUser
+        self.sessionID = sessionID
+        self.station = station
+        self.filename = filename
+        self.filePath = filePath
+        self.durationSeconds = durationSeconds
+        self.sizeBytes = sizeBytes
+        self.stage = stage
+        self.serverIP = serverIP
+        self.startTime = startTime
+        self.endTime = endTime
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.callID = callID
+        self.leadID = leadID
+        self.cause = cause
+        self.pausedSeconds = pausedSeconds
+        self.maskedSeconds = maskedSeconds
+        self.failureReason = failureReason
+    }
+
+    /// Always present, in this order: id, agent_user, session_id, station,
+    /// function, kind, status, format, filename, file_path, storage_type,
+    /// duration_seconds, size_bytes, stage, server_ip, start_time, end_time,
+    /// created_at, updated_at. Then, only when set: call_id, lead_id, cause,
+    /// paused_seconds, masked_seconds, reason.
+    public func json(timeZone: TimeZone) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("id", .integer(id)),
+            ("agent_user", .string(agentUser)),
+            ("session_id", .string(sessionID)),
+            ("station", .string(station)),
+            ("function", .string(function.rawValue)),
+            ("kind", .string(kind.rawValue)),
+            ("status", .string(status.rawValue)),
+            ("format", .string(format.rawValue)),
+            ("filename", .string(filename)),
+            ("file_path", .string(filePath)),
+            ("storage_type", .string(Self.storageType)),
+            ("duration_seconds", durationSeconds.map(JSONValue.seconds) ?? .null),
+            ("size_bytes", sizeBytes.map(JSONValue.integer) ?? .null),
+            ("stage", stage.map { .string($0.value) } ?? .null),
+            ("server_ip", .string(serverIP)),
+            ("start_time", .string(TimeFormat.localDateTime(startTime, timeZone: timeZone))),
+            ("end_time", endTime.map { .string(TimeFormat.localDateTime($0, timeZone: timeZone)) } ?? .null),
+            ("created_at", .string(TimeFormat.iso8601(createdAt, timeZone: timeZone))),
+            ("updated_at", .string(TimeFormat.iso8601(updatedAt, timeZone: timeZone))),
+        ]
+        if let callID { members.append(("call_id", .string(callID))) }
+        if let leadID { members.append(("lead_id", .string(leadID))) }
+        if let cause { members.append(("cause", .string(cause))) }
+        if let pausedSeconds { members.append(("paused_seconds", .seconds(pausedSeconds))) }
+        if let maskedSeconds { members.append(("masked_seconds", .seconds(maskedSeconds))) }
+        if let failureReason { members.append(("reason", .string(failureReason))) }
+        return .object(members)
+    }
+}

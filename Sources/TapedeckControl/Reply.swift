@@ -1,0 +1,51 @@
+import Foundation
+
+/// The outcome of one request, rendered in the request's form by
+/// ``rendered(_:timeZone:)``. The daemon builds it from its domain state.
+public enum Reply: Sendable, Hashable {
+    case loggedIn(AgentSnapshot)
+    /// Logout, with the recordings it ended (finalised).
+    case loggedOut(AgentSnapshot, completed: [RecordingSnapshot])
+    /// agent_status; the snapshot holds the new status.
+    case agentStatusSet(AgentSnapshot)
+    /// START/BEGIN: the new recording (its function, stage used for the text line).
+    case recordingStarted(AgentSnapshot, RecordingSnapshot)
+    /// STOP/END: the recordings it completed (non-empty; none is ``ControlError/nothingRunning(_:_:_:)``).
+    case recordingStopped(RecordingFunction, AgentSnapshot, completed: [RecordingSnapshot])
+    /// STATUS: the agent's active recordings of that function (may be empty).
+    /// The text line names the most recently started one.
+    case recordingStatus(RecordingFunction, AgentSnapshot, active: [RecordingSnapshot])
+    /// Issue 4: PAUSE / RESUME / MASK / UNMASK and the recordings affected.
+    case recordingControlled(RecordingFunction, RecordingVerb, AgentSnapshot, affected: [RecordingSnapshot])
+    /// subscribe: events follow on this connection.
+    case subscribed
+    /// Issue 4.
+    case callStarted(AgentSnapshot, CallStart)
+    case callEnded(AgentSnapshot, callID: String?, completed: [RecordingSnapshot])
+    /// Issue 4: recording_lookup (newest first; empty renders the not-found error in text).
+    case lookupResults(RecordingLookup, [RecordingSnapshot])
+    case failure(ControlError)
+
+    /// The reply in `form`, ending with `\n` (text lookup results end with an
+    /// extra empty line). Times are rendered in `timeZone`.
+    public func rendered(_ form: ReplyForm, timeZone: TimeZone) -> String {
+        switch form {
+        case .text: textLines(timeZone: timeZone)
+        case .json: jsonValue(timeZone: timeZone).rendered + "\n"
+        }
+    }
+
+    public var isFailure: Bool {
+        if case .failure = self { return true }
+        return false
+    }
+}
+
+extension Reply {
+    /// The active recording STATUS names: latest start time, then highest id.
+    public static func mostRecent(_ recordings: [RecordingSnapshot]) -> RecordingSnapshot? {
+        recordings.max { a, b in
+            a.startTime != b.startTime ? a.startTime < b.startTime : a.id < b.id
+        }
+    }
+}
