@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds the audio files under the paths given to `tapedeck validate`.
+/// A path that is a file is always yielded; in a directory, files whose
+/// extension is in `FileInspector.audioExtensions` are yielded in name
+/// order, and subdirectories are entered when `recursive` is set. Symbolic
+/// links to directories are not followed (no loops). Memory is bounded by
+/// the names of one directory per level being walked, not by the tree.
+public struct DirectoryWalker: Sendable {
+    public enum Entry: Sendable, Equatable {
+        case file(String)
+        /// A directory that could not be read, with the reason in words.
+        case error(path: String, message: String)
+    }
+
+    public let recursive: Bool
+    public let extensions: Set<String>
+
+    public init(recursive: Bool, extensions: Set<String> = FileInspector.audioExtensions) {
+        self.recursive = recursive
+        self.extensions = extensions
+    }
+
+    public func walk(_ root: String, _ body: (Entry) throws -> Void) rethrows {
+        guard isDirectory(root, followLinks: true) else {
+            try body(.file(root))
+            return
+        }
+        // Each level: the directory's path and its subdirectories still to visit.
+        var stack: [(path: String, subdirs: ArraySlice<String>)] = []
+        if let subdirs = try visit(root, body) { stack.append((root, subdirs)) }
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            guard let name = stack[top].subdirs.first else {
+                stack.removeLast()
+                continue
+            }
+            stack[top].subdirs = stack[top].subdirs.dropFirst()
+            let child = join(stack[top].path, name)
+            if let subdirs = try visit(child, body) { stack.append((child, subdirs)) }
+        }
+    }
+
+    /// Yields the audio files of one directory; returns its subdirectories
+    /// (when recursive), or nil when it could not be read.
+    private func visit(_ dir: String, _ body: (Entry) throws -> Void) rethrows -> ArraySlice<String>? {
+        guard let handle = opendir(dir) else {
+            try body(.error(path: dir, message: "cannot read directory \(dir): \(String(cString: strerror(errno)))"))
+            return nil
+        }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { ptr in
+                ptr.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        closedir(handle)
+        names.sort()
+        var subdirs: [String] = []
+        for name in names {
+            let path = join(dir, name)
+            var st = stat()
+            guard lstat(path, &st) == 0 else { continue }
+            let type = st.st_mode & S_IFMT
+            if type == S_IFDIR {
+                if recursive { subdirs.append(name) }
+            } else if type == S_IFREG || (type == S_IFLNK && isRegularFile(path)) {
+                if extensions.contains(FileInspector.fileExtension(name)) { try body(.file(path)) }
+            }
+        }
+        return subdirs[...]
+    }
+
+    private func join(_ dir: String, _ name: String) -> String {
+        dir.hasSuffix("/") ? dir + name : dir + "/" + name
+    }
+
+    private func isDirectory(_ path: String, followLinks: Bool) -> Bool {
+        var st = stat()
+        let r = followLinks ? stat(path, &st) : lstat(path, &st)
+        return r == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    private func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+}

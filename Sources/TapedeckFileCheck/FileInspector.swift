@@ -1,0 +1,82 @@
+/// Entry point of the checks: recognises WAV, RF64 and MP3 by content (the
+/// name's extension only decides when the content says nothing) and returns
+/// a `FileReport`. Never throws and never traps on hostile input: I/O errors
+/// become an `unreadable` finding.
+public enum FileInspector {
+    /// File name extensions `DirectoryWalker` picks up (lower case).
+    public static let audioExtensions: Set<String> = ["wav", "wave", "rf64", "bwf", "mp3"]
+
+    public static func inspect(path: String) -> FileReport {
+        analyze(path: path).report
+    }
+
+    enum Layout {
+        case wav(WAVLayout)
+        case mp3(MP3Layout)
+        case none
+    }
+
+    struct Analysis {
+        var report: FileReport
+        var layout: Layout
+    }
+
+    static func analyze(path: String) -> Analysis {
+        var report = FileReport(path: path, format: .unknown)
+        do {
+            let file = try RandomAccessFile(path: path)
+            report.fileSize = Int64(file.size)
+            if file.size == 0 {
+                report.format = guessFormat(path)
+                report.add(.empty, .broken, "file is empty (0 bytes)")
+                return Analysis(report: report, layout: .none)
+            }
+            let head = try file.read(at: 0, count: 4)
+            let ext = fileExtension(path)
+            if ByteFields.matches(head, 0, "RIFF") || ByteFields.matches(head, 0, "RF64")
+                || ByteFields.matches(head, 0, "BW64") || ByteFields.matches(head, 0, "RIFX") {
+                report.format = .wav
+                let L = try WAVInspector.inspect(file, report: &report)
+                return Analysis(report: report, layout: .wav(L))
+            }
+            let looksMP3 = ByteFields.matches(head, 0, "ID3") || MP3FrameHeader(head) != nil
+            if looksMP3 || ext == "mp3" {
+                let L = try MP3Inspector.inspect(file, report: &report)
+                return Analysis(report: report, layout: .mp3(L))
+            }
+            report.format = guessFormat(path)
+            if report.format == .unknown {
+                report.add(.unknownFormat, .broken, "not a WAV, RF64 or MP3 file (starts with bytes \(hex(head)))")
+            } else {
+                report.add(.unknownFormat, .broken,
+                           "file is named .\(ext) but does not start with RIFF or RF64 (starts with bytes \(hex(head)))")
+            }
+            return Analysis(report: report, layout: .none)
+        } catch {
+            report.add(.unreadable, .broken, "\(error)")
+            return Analysis(report: report, layout: .none)
+        }
+    }
+
+    static func fileExtension(_ path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return String(name[name.index(after: dot)...]).lowercased()
+    }
+
+    static func guessFormat(_ path: String) -> AudioFileFormat {
+        switch fileExtension(path) {
+        case "wav", "wave", "bwf": return .wav
+        case "rf64": return .rf64
+        case "mp3": return .mp3
+        default: return .unknown
+        }
+    }
+
+    static func hex(_ b: [UInt8]) -> String {
+        b.map { byte in
+            let s = String(byte, radix: 16)
+            return s.count == 1 ? "0" + s : s
+        }.joined(separator: " ")
+    }
+}

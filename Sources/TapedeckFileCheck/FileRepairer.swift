@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Repairs WAV/RF64 and MP3 files (see docs/validate.md for the rules).
+/// A repair writes a new file next to its destination, fsyncs it, checks it
+/// with `FileInspector`, and renames it into place only when it is better
+/// than the original; otherwise the original is left untouched and the
+/// outcome is `refused` with the reason.
+public enum FileRepairer {
+    /// - Parameters:
+    ///   - path: the file to repair.
+    ///   - output: a directory to write the repaired file into (same base
+    ///     name); nil replaces the original.
+    ///   - dryRun: only say what would change.
+    /// - Throws: `RepairError` when writing fails (the original is untouched).
+    public static func repair(path: String, output: String? = nil, dryRun: Bool = false) throws -> RepairOutcome {
+        try repair(path: path, output: output, dryRun: dryRun, riffLimit: UInt64(UInt32.max) - 1)
+    }
+
+    static func repair(path: String, output: String?, dryRun: Bool, riffLimit: UInt64) throws -> RepairOutcome {
+        let analysis = FileInspector.analyze(path: path)
+        let before = analysis.report
+        var outcome = RepairOutcome(path: path, status: .refused, destination: nil, changes: [],
+                                    refusal: nil, before: before, after: nil)
+        if before.verdict == .ok {
+            outcome.status = .alreadyOK
+            return outcome
+        }
+        let blocking = before.reasons.filter { $0.severity == .broken && !$0.code.isRepairable }
+        if !blocking.isEmpty {
+            outcome.refusal = blocking.map(\.message).joined(separator: "; ")
+            return outcome
+        }
+        guard before.reasons.contains(where: { $0.code.isRepairable }) else {
+            outcome.refusal = "nothing this tool repairs: " + before.reasons.map(\.message).joined(separator: "; ")
+            return outcome
+        }
+        let source: RandomAccessFile
+        do { source = try RandomAccessFile(path: path) } catch {
+            outcome.refusal = "\(error)"
+            return outcome
+        }
+        let plan: RepairPlan
+        do {
+            switch analysis.layout {
+            case .wav(let L): plan = try WAVRepair.plan(L, report: before, riffLimit: riffLimit)
+            case .mp3(let L): plan = try MP3Repair.plan(L, file: source, report: before)
+            case .none: throw RepairRefusal(message: "not a WAV, RF64 or MP3 file")
+            }
+        } catch let refusal as RepairRefusal {
+            outcome.refusal = refusal.message
+            return outcome
+        } catch {
+            outcome.refusal = "\(error)"
+            return outcome
+        }
+        if plan.changes.isEmpty {
+            outcome.refusal = "no change would fix: " + before.reasons.map(\.message).joined(separator: "; ")
+            return outcome
+        }
+        outcome.changes = plan.changes
+        if dryRun {
+            outcome.status = .wouldRepair
+            return outcome
+        }
+
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let dir: String
+        if let output {
+            dir = output
+        } else if let slash = path.lastIndex(of: "/") {
+            dir = slash == path.startIndex ? "/" : String(path[..<slash])
+        } else {
+            dir = "."
+        }
+        let destination = dir.hasSuffix("/") ? dir + name : dir + "/" + name
+        let temp = try RepairWriter.write(plan, from: source, inDirectory: dir, name: name)
+        var after = FileInspector.inspect(path: temp)
+        guard isBetter(after, than: before) else {
+            unlink(temp)
+            outcome.refusal = "the repaired file would not be better (\(after.verdict.rawValue): "
+                + after.reasons.map(\.message).joined(separator: "; ") + "); original left as it was"
+            return outcome
+        }
+        guard rename(temp, destination) == 0 else {
+            let e = errno
+            unlink(temp)
+            throw RepairError(path: destination, message: "cannot rename repaired file into place: \(String(cString: strerror(e)))")
+        }
+        RepairWriter.syncDirectory(dir)
+        after.path = destination
+        outcome.status = .repaired
+        outcome.destination = destination
+        outcome.after = after
+        return outcome
+    }
+
+    /// Strictly better: a lower verdict, or the same verdict with fewer
+    /// findings and none that the original did not have.
+    static func isBetter(_ after: FileReport, than before: FileReport) -> Bool {
+        if after.verdict < before.verdict { return true }
+        guard after.verdict == before.verdict else { return false }
+        let old = Set(before.reasons.map(\.code))
+        return after.reasons.count < before.reasons.count && after.reasons.allSatisfy { old.contains($0.code) }
+    }
+}
+
+/// Writes a `RepairPlan` to a temporary file in the destination directory.
+enum RepairWriter {
+    static let bufferSize = 1 << 20
+
+    /// Returns the temporary file's path, fsynced and with the original's
+    /// permissions; removes it and throws on any error.
+    static func write(_ plan: RepairPlan, from source: RandomAccessFile, inDirectory dir: String, name: String) throws -> String {
+        var template = Array(((dir.hasSuffix("/") ? dir : dir + "/") + ".\(name).repair-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let temp = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard fd >= 0 else {
+            throw RepairError(path: dir, message: "cannot create a temporary file: \(String(cString: strerror(errno)))")
+        }
+        var ok = false
+        defer {
+            close(fd)
+            if !ok { unlink(temp) }
+        }
+        var st = stat()
+        if fstat(source.fd, &st) == 0 { fchmod(fd, st.st_mode & 0o7777) }
+        var out = 0
+        for range in plan.ranges {
+            var done = 0
+            while done < range.length {
+                let chunk = try source.read(at: range.offset + done, count: min(bufferSize, range.length - done))
+                if chunk.isEmpty {
+                    throw RepairError(path: source.path, message: "file shrank while being repaired")
+                }
+                try writeAll(fd, chunk, at: out, path: temp)
+                done += chunk.count
+                out += chunk.count
+            }
+        }
+        for patch in plan.patches {
+            try writeAll(fd, patch.bytes, at: patch.outputOffset, path: temp)
+        }
+        guard fsync(fd) == 0 else {
+            throw RepairError(path: temp, message: "fsync failed: \(String(cString: strerror(errno)))")
+        }
+        ok = true
+        return temp
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int, path: String) throws {
+        guard !bytes.isEmpty else { return }
+        var done = 0
+        try bytes.withUnsafeBytes { raw in
+            while done < raw.count {
+                let r = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
+                if r < 0 {
+                    if errno == EINTR { continue }
+                    throw RepairError(path: path, message: "write failed: \(String(cString: strerror(errno)))")
+                }
+                done += r
+            }
+        }
+    }
+
+    static func syncDirectory(_ dir: String) {
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+}

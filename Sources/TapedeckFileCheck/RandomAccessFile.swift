@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Errors from the file layer, worded for operators.
+public struct FileCheckIOError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let operation: String
+    public let errnoCode: Int32
+
+    public var description: String {
+        "\(operation) \(path): \(String(cString: strerror(errnoCode)))"
+    }
+}
+
+/// A read-only file descriptor read with `pread` in bounded pieces. Nothing
+/// here ever loads a whole file.
+final class RandomAccessFile {
+    let path: String
+    let fd: Int32
+    /// Size at open time; all bounds are checked against it.
+    let size: Int
+
+    init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileCheckIOError(path: path, operation: "cannot open", errnoCode: errno) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            close(fd)
+            throw FileCheckIOError(path: path, operation: "cannot stat", errnoCode: e)
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw FileCheckIOError(path: path, operation: "cannot read", errnoCode: EISDIR)
+        }
+        self.fd = fd
+        self.size = Int(st.st_size)
+    }
+
+    deinit { close(fd) }
+
+    /// Reads up to `count` bytes at `offset`; fewer at the end of the file,
+    /// none when `offset` is outside the file.
+    func read(at offset: Int, count: Int) throws -> [UInt8] {
+        guard offset >= 0, count > 0, offset < size else { return [] }
+        let n = min(count, size - offset)
+        var buffer = [UInt8](repeating: 0, count: n)
+        var done = 0
+        try buffer.withUnsafeMutableBytes { raw in
+            while done < n {
+                let r = pread(fd, raw.baseAddress! + done, n - done, off_t(offset + done))
+                if r < 0 {
+                    if errno == EINTR { continue }
+                    throw FileCheckIOError(path: path, operation: "cannot read", errnoCode: errno)
+                }
+                if r == 0 { break }
+                done += r
+            }
+        }
+        if done < n { buffer.removeLast(n - done) }
+        return buffer
+    }
+}
+
+/// A fixed-size window over a `RandomAccessFile`, for walking a stream
+/// front to back: requests inside the window cost nothing, others move it.
+final class WindowedReader {
+    let file: RandomAccessFile
+    let windowSize: Int
+    private var windowStart = 0
+    private var window: [UInt8] = []
+
+    init(file: RandomAccessFile, windowSize: Int = 64 * 1024) {
+        self.file = file
+        self.windowSize = windowSize
+    }
+
+    var size: Int { file.size }
+
+    /// Up to `count` (≤ window size) bytes at `offset`; fewer at end of file.
+    func bytes(at offset: Int, count: Int) throws -> ArraySlice<UInt8> {
+        guard offset >= 0, count > 0, offset < file.size else { return [] }
+        let count = min(count, windowSize)
+        let wanted = min(count, file.size - offset)
+        if offset < windowStart || offset + wanted > windowStart + window.count {
+            window = try file.read(at: offset, count: windowSize)
+            windowStart = offset
+        }
+        let lo = offset - windowStart
+        let hi = min(lo + wanted, window.count)
+        return window[lo..<hi]
+    }
+
+    /// The byte at `offset`, or nil past the end of the file.
+    func byte(at offset: Int) throws -> UInt8? {
+        let b = try bytes(at: offset, count: 1)
+        return b.first
+    }
+}
