@@ -73,3 +73,24 @@ import TapedeckTestSupport
         #expect(wav.channel(1) == (0..<4000).map { Int16(1000 + $0 % 1000) })
     }
 }
+
+/// The built-in virtual device: paced, with the agent and the customer taking turns.
+@Suite struct VirtualDeviceTests {
+    @Test func agentAndCustomerTakeTurnsInTheirChannels() throws {
+        let dir = try TestDirectory()
+        let out = dir.file("virtual.wav")
+        let r = try Subprocess.run(Binaries.tapedeck, ["record", "--device", "virtual", "--mode", "stereo", "--duration", "2.4", out],
+                                   environment: dir.environment)
+        #expect(r.status == 0, "\(r.stderr)")
+        let wav = try WAVContents(path: out)
+        #expect(wav.frames == 19_200)
+        let left = wav.channel(0), right = wav.channel(1)
+        // 0.2–1.0 s: the agent talks (440 Hz left), the customer is silent.
+        #expect(ToneAnalysis.dominant(left[1600..<8000], among: [440, 1000], sampleRate: 8000).frequency == 440)
+        #expect(ToneAnalysis.rms(left[1600..<8000]) > 3000)
+        #expect(ToneAnalysis.rms(right[1600..<8000]) == 0)
+        // 1.4–2.2 s: the customer talks (1000 Hz right), the agent is silent.
+        #expect(ToneAnalysis.dominant(right[11200..<17600], among: [440, 1000], sampleRate: 8000).frequency == 1000)
+        #expect(ToneAnalysis.rms(left[11200..<17600]) == 0)
+    }
+}

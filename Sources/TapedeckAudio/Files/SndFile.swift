@@ -14,9 +14,11 @@ struct SndFile {
         info.channels = Int32(channels)
         // RF64 with auto-downgrade: a plain WAV unless the file passes 4 GiB.
         info.format = Int32(SF_FORMAT_RF64 | SF_FORMAT_PCM_16)
+        errno = 0
         guard let h = sf_open(path, Int32(SFM_WRITE), &info) else {
             let saved = errno
-            throw WriterError(path: path, operation: "create", reason: String(cString: sf_strerror(nil)),
+            throw WriterError(path: path, operation: "create",
+                              reason: saved != 0 ? Errno(saved).description : String(cString: sf_strerror(nil)),
                               errno: saved != 0 ? Errno(saved) : nil)
         }
         _ = sf_command(h, Int32(SFC_RF64_AUTO_DOWNGRADE), nil, Int32(SF_TRUE))
@@ -28,7 +30,8 @@ struct SndFile {
         let n = sf_write_short(handle, samples, sf_count_t(count))
         if n != sf_count_t(count) {
             let saved = errno
-            throw WriterError(path: path, operation: "write", reason: String(cString: sf_strerror(handle)),
+            throw WriterError(path: path, operation: "write",
+                              reason: saved != 0 ? Errno(saved).description : String(cString: sf_strerror(handle)),
                               errno: saved != 0 ? Errno(saved) : nil)
         }
     }

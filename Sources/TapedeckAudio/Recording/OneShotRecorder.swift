@@ -67,6 +67,10 @@ public struct OneShotRecorder {
             throw WriterError(path: options.output, operation: "record", reason: problem)
         }
         let writer = try AudioFileWriters.make(options.file, path: options.output)
+        if options.device == VirtualCaptureSource.deviceName {
+            return try record(from: VirtualCaptureSource(format: options.format), writer: writer,
+                              shouldStop: shouldStop, progress: progress)
+        }
         let pcm: ALSACapturePCM
         do {
             pcm = try ALSACapturePCM(name: options.device, format: options.format)
@@ -74,6 +78,11 @@ public struct OneShotRecorder {
             writer.discard()
             throw error
         }
+        return try record(from: pcm, writer: writer, shouldStop: shouldStop, progress: progress)
+    }
+
+    private func record<Source: CaptureSource>(from pcm: Source, writer: any AudioFileWriter, shouldStop: () -> Bool,
+                                               progress: (Double, LegPeaks) -> Void) throws -> Outcome {
         let ring = HistoryRing(seconds: options.ringSeconds, sampleRate: options.format.sampleRate)
         let frameLimit = options.duration.map { Int(($0 * Double(options.format.sampleRate)).rounded()) }
         let pipeline = RecordingPipeline(ring: ring, cursor: ring.cursor(), mode: options.mode, writer: writer,
