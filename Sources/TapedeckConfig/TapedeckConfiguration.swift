@@ -1,0 +1,182 @@
+/// The daemon's configuration, validated as a whole: a value of this type is
+/// always complete and consistent (see `docs/configuration.md`).
+///
+/// Read it with ``load(path:)`` or ``parse(text:source:)``; build the demo
+/// one with ``virtualDemo(spool:socket:database:serverIP:)``.
+public struct TapedeckConfiguration: Sendable, Equatable {
+    public static let defaultPath = "/etc/tapedeck/tapedeck.toml"
+    public static let defaultSpool = "/var/spool/tapedeck"
+    public static let defaultDatabase = "/var/lib/tapedeck/recordings.sqlite"
+
+    /// This box's IP address (IPv4 dotted quad or IPv6), as reported in replies and the log.
+    public var serverIP: String
+    /// The folder recordings are written to (absolute, no trailing `/`).
+    public var spool: String
+    /// The recording-log SQLite database (absolute).
+    public var database: String
+    public var control: ControlConfig
+    public var recording: RecordingDefaults
+    /// In file order.
+    public var devices: [DeviceConfig]
+    /// In file order; at least one.
+    public var stations: [StationConfig]
+
+    public init(serverIP: String, spool: String = Self.defaultSpool, database: String = Self.defaultDatabase,
+                control: ControlConfig = ControlConfig(), recording: RecordingDefaults = RecordingDefaults(),
+                devices: [DeviceConfig], stations: [StationConfig]) {
+        self.serverIP = serverIP
+        self.spool = spool
+        self.database = database
+        self.control = control
+        self.recording = recording
+        self.devices = devices
+        self.stations = stations
+    }
+
+    /// The device called `name`.
+    public func device(named name: String) -> DeviceConfig? {
+        devices.first { $0.name == name }
+    }
+
+    /// The station called `name`.
+    public func station(named name: String) -> StationConfig? {
+        stations.first { $0.name == name }
+    }
+
+    /// The stations on the device called `device`, in file order.
+    public func stations(onDevice device: String) -> [StationConfig] {
+        stations.filter { $0.device == device }
+    }
+}
+
+/// The control socket (`[control]`).
+public struct ControlConfig: Sendable, Equatable {
+    public static let defaultSocket = "/run/tapedeck/control.sock"
+    public static let defaultMode: UInt16 = 0o660
+
+    /// The Unix socket's path (absolute, at most 107 bytes: `sun_path`).
+    public var socket: String
+    /// Permission bits for the socket, 0...0o777.
+    public var mode: UInt16
+    /// The group to give the socket (a name, or a numeric gid); nil keeps the daemon's group.
+    public var group: String?
+
+    public init(socket: String = Self.defaultSocket, mode: UInt16 = Self.defaultMode, group: String? = nil) {
+        self.socket = socket
+        self.mode = mode
+        self.group = group
+    }
+
+    /// `mode` as written in the file: four octal digits, `"0660"`.
+    public var modeString: String {
+        let digits = String(mode, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}
+
+/// A file format.
+public enum RecordingFormat: String, Sendable, CaseIterable {
+    case wav
+    case mp3
+}
+
+/// Defaults for recordings (`[recording]`).
+public struct RecordingDefaults: Sendable, Equatable {
+    public static let defaultTemplate = "FULLDATE_CUSTPHONE_AGENT"
+    public static let defaultStereoTemplate = "S_FULLDATE_CUSTPHONE_AGENT"
+
+    public var format: RecordingFormat
+    /// MP3 kbit/s for one-channel files (valid at every device's rate).
+    public var monoBitrate: Int
+    /// MP3 kbit/s for two-channel files (valid at every device's rate).
+    public var stereoBitrate: Int
+    /// File name template for `recording` (characters `A-Z a-z 0-9 _ - .`, 1–90).
+    public var template: String
+    /// File name template for `stereo_recording`.
+    public var stereoTemplate: String
+    /// Seconds of audio each station's ring keeps (the most pre-roll can reach).
+    public var historySeconds: Int
+    /// No recording runs longer than this many minutes.
+    public var limitMinutes: Int
+    /// Audio below this level (dBFS) on both legs counts as silence for `end_on_silence`.
+    public var silenceThresholdDBFS: Double
+
+    public init(format: RecordingFormat = .wav, monoBitrate: Int = 16, stereoBitrate: Int = 32,
+                template: String = Self.defaultTemplate, stereoTemplate: String = Self.defaultStereoTemplate,
+                historySeconds: Int = 30, limitMinutes: Int = 60, silenceThresholdDBFS: Double = -45) {
+        self.format = format
+        self.monoBitrate = monoBitrate
+        self.stereoBitrate = stereoBitrate
+        self.template = template
+        self.stereoTemplate = stereoTemplate
+        self.historySeconds = historySeconds
+        self.limitMinutes = limitMinutes
+        self.silenceThresholdDBFS = silenceThresholdDBFS
+    }
+
+    /// The default MP3 bitrate for a file of `channels` channels (1 or 2).
+    public func bitrate(channels: Int) -> Int { channels == 1 ? monoBitrate : stereoBitrate }
+}
+
+/// A capture device (`[[device]]`).
+public struct DeviceConfig: Sendable, Equatable {
+    /// The `pcm` that selects Tapedeck's built-in paced synthetic source instead of ALSA.
+    public static let virtualPCM = "virtual"
+
+    public var name: String
+    /// The ALSA PCM name (`hw:1,0`, `plughw:CARD=PCH`, …) or `virtual`.
+    public var pcm: String
+    /// Frames per second: an MPEG audio rate from 8000 to 48000.
+    public var rate: Int
+    /// Channels captured, 1–64.
+    public var channels: Int
+    /// Capture period in milliseconds, 5–100.
+    public var periodMilliseconds: Int
+
+    public init(name: String, pcm: String, rate: Int = 8000, channels: Int = 2, periodMilliseconds: Int = 20) {
+        self.name = name
+        self.pcm = pcm
+        self.rate = rate
+        self.channels = channels
+        self.periodMilliseconds = periodMilliseconds
+    }
+
+    /// Whether this device is the built-in synthetic source.
+    public var isVirtual: Bool { pcm == Self.virtualPCM }
+}
+
+/// A station (`[[station]]`): a pair of channels on a device.
+public struct StationConfig: Sendable, Equatable {
+    public var name: String
+    /// The name of its device.
+    public var device: String
+    /// 0-based channel of the agent's leg.
+    public var agentChannel: Int
+    /// 0-based channel of the customer's leg (may equal `agentChannel`: both legs on one channel).
+    public var customerChannel: Int
+
+    public init(name: String, device: String, agentChannel: Int, customerChannel: Int) {
+        self.name = name
+        self.device = device
+        self.agentChannel = agentChannel
+        self.customerChannel = customerChannel
+    }
+}
+
+extension TapedeckConfiguration {
+    /// The built-in demo configuration: one virtual device `virtual` of
+    /// 8 channels at 8000 Hz and stations st1…st4 on channels 0/1, 2/3, 4/5,
+    /// 6/7; everything else at its default. Give absolute paths.
+    public static func virtualDemo(spool: String, socket: String, database: String,
+                                   serverIP: String = "127.0.0.1") -> TapedeckConfiguration {
+        let device = DeviceConfig(name: "virtual", pcm: DeviceConfig.virtualPCM, rate: 8000, channels: 8,
+                                  periodMilliseconds: 20)
+        let stations = (1...4).map { n in
+            StationConfig(name: "st\(n)", device: device.name, agentChannel: 2 * (n - 1),
+                          customerChannel: 2 * (n - 1) + 1)
+        }
+        return TapedeckConfiguration(serverIP: serverIP, spool: spool, database: database,
+                                     control: ControlConfig(socket: socket), devices: [device],
+                                     stations: stations)
+    }
+}
