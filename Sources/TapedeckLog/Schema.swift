@@ -1,0 +1,63 @@
+import GRDB
+
+/// The log's schema, as GRDB migrations. A migration, once released, is never
+/// edited: a change is a new migration appended below.
+enum Schema {
+    static let table = "recording_log"
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1_recording_log") { db in
+            // AUTOINCREMENT: SQLite keeps the highest id ever used in
+            // sqlite_sequence, so an id is never handed out twice, even after
+            // the newest row is deleted. STRICT: a value of the wrong type is
+            // refused instead of stored.
+            try db.execute(sql: """
+                CREATE TABLE recording_log (
+                    recording_id     INTEGER PRIMARY KEY AUTOINCREMENT,
+                    channel          TEXT    NOT NULL,
+                    server_ip        TEXT    NOT NULL,
+                    extension        TEXT    NOT NULL,
+                    start_time       TEXT    NOT NULL,
+                    start_epoch      INTEGER NOT NULL,
+                    end_time         TEXT,
+                    end_epoch        INTEGER,
+                    length_in_sec    INTEGER,
+                    length_in_min    REAL,
+                    filename         TEXT    NOT NULL,
+                    location         TEXT    NOT NULL,
+                    lead_id          TEXT,
+                    user             TEXT    NOT NULL,
+                    vicidial_id      TEXT,
+                    kind             TEXT    NOT NULL,
+                    function         TEXT    NOT NULL,
+                    format           TEXT    NOT NULL,
+                    stage            TEXT,
+                    status           TEXT    NOT NULL
+                        CHECK (status IN ('started', 'completed', 'failed', 'discarded')),
+                    cause            TEXT,
+                    size_bytes       INTEGER,
+                    duration_seconds REAL,
+                    paused_seconds   REAL,
+                    masked_seconds   REAL,
+                    frames_lost      INTEGER,
+                    error            TEXT,
+                    created_at       TEXT    NOT NULL,
+                    updated_at       TEXT    NOT NULL
+                ) STRICT
+                """)
+            // Lookups filter on one column and return newest first: each
+            // filter index carries start_epoch (and, implicitly, the rowid) so
+            // SQLite reads it backwards without sorting.
+            try db.execute(sql: """
+                CREATE INDEX recording_log_user ON recording_log (user, start_epoch);
+                CREATE INDEX recording_log_lead_id ON recording_log (lead_id, start_epoch);
+                CREATE INDEX recording_log_vicidial_id ON recording_log (vicidial_id, start_epoch);
+                CREATE INDEX recording_log_start_epoch ON recording_log (start_epoch);
+                CREATE INDEX recording_log_start_time ON recording_log (start_time);
+                CREATE INDEX recording_log_open ON recording_log (recording_id) WHERE status = 'started';
+                """)
+        }
+        return migrator
+    }
+}
