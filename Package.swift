@@ -6,16 +6,24 @@ import PackageDescription
 //   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline
 //   TapedeckFileCheck       offline WAV/RF64/MP3 validation and repair, pure Swift, no audio library
 //   TapedeckControl         the control protocol as pure parse/render code (no I/O)
+//   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift)
+//   TapedeckConfig          the configuration file (TOML): parsing and validation
+//   TapedeckLog             the recording log (SQLite through GRDB)
+//   TapedeckDaemon          tapedeckd's wiring: audio engine and writer, control socket, events
+//   tapedeckd               the daemon executable
 //   tapedeck                the command-line tool
 let package = Package(
     name: "Tapedeck",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tapedeck", targets: ["tapedeck"]),
+        .executable(name: "tapedeckd", targets: ["tapedeckd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CALSA", pkgConfig: "alsa",
@@ -33,6 +41,24 @@ let package = Package(
         ),
         .target(name: "TapedeckFileCheck"),
         .target(name: "TapedeckControl"),
+        .target(name: "TapedeckDomain", dependencies: ["TapedeckControl"]),
+        .target(name: "TapedeckConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "TapedeckLog", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "TapedeckDaemon",
+            dependencies: [
+                "TapedeckAudio", "TapedeckControl", "TapedeckDomain", "TapedeckConfig", "TapedeckLog",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "tapedeckd",
+            dependencies: [
+                "TapedeckDaemon", "TapedeckConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "tapedeck",
             dependencies: [
@@ -57,11 +83,19 @@ let package = Package(
             name: "TapedeckControlTests",
             dependencies: ["TapedeckControl"]
         ),
+        .testTarget(
+            name: "TapedeckConfigTests",
+            dependencies: ["TapedeckConfig"]
+        ),
+        .testTarget(
+            name: "TapedeckLogTests",
+            dependencies: ["TapedeckLog"]
+        ),
         // End-to-end tests: run the built `tapedeck` binary against real ALSA
         // devices (file plugin, PulseAudio null sinks) defined by the tests.
         .testTarget(
             name: "TapedeckIntegrationTests",
-            dependencies: ["tapedeck", "TapedeckAudio", "TapedeckTestSupport"]
+            dependencies: ["tapedeck", "tapedeckd", "TapedeckAudio", "TapedeckTestSupport"]
         ),
     ]
 )

@@ -14,4 +14,5 @@ public enum Binaries {
     }
 
     public static var tapedeck: String { productsDirectory + "/tapedeck" }
+    public static var tapedeckd: String { productsDirectory + "/tapedeckd" }
 }

@@ -11,6 +11,9 @@ public final class RecordingPipeline {
     public let frameLimit: Int?
     /// Seconds between header / Info-tag refreshes and syncs.
     public var checkpointInterval: Double = 1.0
+    /// Ring position at which the recording ends (the audio that had arrived when it was
+    /// told to stop); nil while it runs.
+    public var endPosition: UInt64?
     public private(set) var cursor: RingCursor
     public private(set) var framesLost: UInt64 = 0
     /// Peaks seen since the last `takePeaks()`.
@@ -40,14 +43,25 @@ public final class RecordingPipeline {
     }
 
     public var framesWritten: Int { writer.framesWritten }
-    public var isComplete: Bool { frameLimit.map { writer.framesWritten >= $0 } ?? false }
+    public var isComplete: Bool {
+        if let frameLimit, writer.framesWritten >= frameLimit { return true }
+        if let endPosition, cursor.position >= endPosition { return true }
+        return false
+    }
+
+    /// Frames that may still be written before the limit or the end position.
+    private var room: Int {
+        var r = frameLimit.map { $0 - writer.framesWritten } ?? Int.max
+        if let endPosition { r = min(r, endPosition > cursor.position ? Int(endPosition - cursor.position) : 0) }
+        return r
+    }
 
     /// Writes everything the ring holds for this recording (up to the frame limit) and
     /// refreshes the file's header when a checkpoint is due. Returns true once complete.
     @discardableResult
     public func pump(now: Double = monotonicSeconds()) throws(WriterError) -> Bool {
         while !isComplete {
-            let room = frameLimit.map { $0 - writer.framesWritten } ?? Int.max
+            let room = self.room
             let got = ring.read(&cursor, into: pairs, maxFrames: min(Self.chunkFrames, room))
             if got.lost > 0 {
                 framesLost += got.lost

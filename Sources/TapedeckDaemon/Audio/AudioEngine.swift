@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import TapedeckAudio
+import TapedeckControl
+import TapedeckDomain
+
+/// A device's capture thread, whatever its source type.
+protocol CaptureControl: AnyObject, Sendable {
+    var stats: CaptureStats { get }
+    func stop()
+}
+
+extension DeviceCapture: CaptureControl {}
+
+/// What the engine is asked to open: devices and the stations on them.
+public struct EngineLayout: Sendable {
+    public struct Device: Sendable {
+        public var name: String
+        public var pcm: String
+        public var format: CaptureFormat
+        public init(name: String, pcm: String, format: CaptureFormat) {
+            self.name = name
+            self.pcm = pcm
+            self.format = format
+        }
+    }
+
+    public struct Station: Sendable {
+        public var name: String
+        public var device: String
+        public var agentChannel: Int
+        public var customerChannel: Int
+        public init(name: String, device: String, agentChannel: Int, customerChannel: Int) {
+            self.name = name
+            self.device = device
+            self.agentChannel = agentChannel
+            self.customerChannel = customerChannel
+        }
+    }
+
+    public var devices: [Device]
+    public var stations: [Station]
+    public var historySeconds: Double
+    public init(devices: [Device], stations: [Station], historySeconds: Double = 30) {
+        self.devices = devices
+        self.stations = stations
+        self.historySeconds = historySeconds
+    }
+}
+
+/// The capture side of the daemon: every device opened at start and captured into the
+/// stations' rings all the time (a START never waits for a device), and the writer.
+public final class AudioEngine: RecordingBackend, @unchecked Sendable {
+    struct DeviceRuntime {
+        let config: EngineLayout.Device
+        let capture: any CaptureControl
+    }
+
+    struct StationRuntime {
+        let name: String
+        let device: String
+        let ring: HistoryRing
+    }
+
+    private let devices: [String: DeviceRuntime]
+    private let stations: [String: StationRuntime]
+    private let writer: WriterService
+    private let logger: Logger
+
+    /// Opens every device and starts capturing; a device that cannot be opened fails the
+    /// whole start (nothing runs half-configured).
+    public init(layout: EngineLayout, logger: Logger) throws {
+        self.logger = logger
+        var stations: [String: StationRuntime] = [:]
+        var devices: [String: DeviceRuntime] = [:]
+        var started: [any CaptureControl] = []
+        do {
+            for device in layout.devices {
+                var taps: [StationTap] = []
+                for s in layout.stations where s.device == device.name {
+                    let ring = HistoryRing(seconds: layout.historySeconds, sampleRate: device.format.sampleRate)
+                    stations[s.name] = StationRuntime(name: s.name, device: device.name, ring: ring)
+                    taps.append(StationTap(ring: ring, agentChannel: s.agentChannel, customerChannel: s.customerChannel))
+                }
+                let capture: any CaptureControl
+                let realtime: Bool
+                if device.pcm == VirtualCaptureSource.deviceName {
+                    let c = DeviceCapture(source: VirtualCaptureSource(format: device.format), taps: taps)
+                    realtime = try c.start(name: "cap-\(device.name)")
+                    capture = c
+                } else {
+                    let c = DeviceCapture(source: try ALSACapturePCM(name: device.pcm, format: device.format), taps: taps)
+                    realtime = try c.start(name: "cap-\(device.name)")
+                    capture = c
+                }
+                started.append(capture)
+                if !realtime {
+                    logger.notice("SCHED_FIFO refused; capturing at normal priority", metadata: ["device": "\(device.name)"])
+                }
+                logger.info("capturing", metadata: ["device": "\(device.name)", "pcm": "\(device.pcm)",
+                                                    "rate": "\(device.format.sampleRate)", "channels": "\(device.format.channels)",
+                                                    "stations": "\(taps.count)"])
+                devices[device.name] = DeviceRuntime(config: device, capture: capture)
+            }
+        } catch {
+            for c in started { c.stop() }
+            throw error
+        }
+        self.devices = devices
+        self.stations = stations
+        self.writer = WriterService(logger: logger)
+        writer.start()
+    }
+
+    /// Stops the writer and the capture threads (finish the recordings first).
+    public func shutdown() {
+        writer.stop()
+        for d in devices.values { d.capture.stop() }
+    }
+
+    public func captureStats(device: String) -> CaptureStats? { devices[device]?.capture.stats }
+
+    // MARK: RecordingBackend
+
+    public func unavailability(of station: String) -> String? {
+        guard let s = stations[station], let d = devices[s.device] else { return "no such station" }
+        let stats = d.capture.stats
+        guard stats.state == .failed else { return nil }
+        return ALSAError(device: d.config.pcm, operation: "capture", code: stats.errorCode).description
+    }
+
+    public func mark(station: String, prerollSeconds: Double) throws(BackendError) -> AudioMark {
+        guard let s = stations[station] else { throw BackendError("no such station \(station)") }
+        let frames = Int((prerollSeconds * Double(s.ring.sampleRate)).rounded())
+        return AudioMark(station: station, position: s.ring.cursor(prerollFrames: frames).position,
+                         sampleRate: s.ring.sampleRate)
+    }
+
+    public func start(_ plan: RecordingPlan, from mark: AudioMark) throws(BackendError) -> any RecordingHandle {
+        guard let s = stations[plan.station] else { throw BackendError("no such station \(plan.station)") }
+        let mode: MixMode = switch plan.kind {
+        case .mono: .mono()
+        case .stereo: .stereo()
+        case .agentLeg: .agent
+        case .customerLeg: .customer
+        }
+        let spec = AudioFileSpec(format: plan.format == .mp3 ? .mp3 : .wav, sampleRate: s.ring.sampleRate,
+                                 channels: mode.outputChannels, bitrateKbps: plan.bitrateKbps)
+        let writer: any AudioFileWriter
+        do throws(WriterError) {
+            writer = try AudioFileWriters.make(spec, path: plan.path)
+        } catch {
+            throw BackendError(error.description)
+        }
+        let pipeline = RecordingPipeline(ring: s.ring, cursor: RingCursor(position: mark.position), mode: mode, writer: writer)
+        let handle = LiveRecordingHandle(plan: plan, ring: s.ring, pipeline: pipeline)
+        self.writer.add(handle)
+        return handle
+    }
+
+    public func finish(_ handles: [any RecordingHandle]) -> [FinishedRecording] {
+        writer.finish(handles.map { $0 as! LiveRecordingHandle })
+    }
+}

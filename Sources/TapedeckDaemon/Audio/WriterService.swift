@@ -1,0 +1,127 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+import TapedeckAudio
+import TapedeckDomain
+
+/// A running recording in the audio engine. Its pipeline is touched by the writer
+/// thread only; other threads read the atomics and ask for the finish.
+final class LiveRecordingHandle: RecordingHandle, @unchecked Sendable {
+    let plan: RecordingPlan
+    let ring: HistoryRing
+    let pipeline: RecordingPipeline
+    private let frames = Atomic<Int>(0)
+    /// Set by `WriterService.finish`: the ring position the recording ends at.
+    let endRequest = Mutex<UInt64?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    /// Written by the writer thread before `done` is signalled.
+    var result: FinishedRecording?
+    /// The write error that ended the file early, if any (writer thread only).
+    var failure: WriterError?
+
+    init(plan: RecordingPlan, ring: HistoryRing, pipeline: RecordingPipeline) {
+        self.plan = plan
+        self.ring = ring
+        self.pipeline = pipeline
+    }
+
+    var secondsWritten: Double { Double(frames.load(ordering: .relaxed)) / Double(ring.sampleRate) }
+
+    func noteProgress() { frames.store(pipeline.framesWritten, ordering: .relaxed) }
+}
+
+/// The thread that moves audio from the rings to the files: every 20 ms (or at once
+/// when a recording is asked to finish) it pumps every running recording. Encoding and
+/// file I/O happen here, never on a capture thread.
+final class WriterService: @unchecked Sendable {
+    private struct Inbox { var added: [LiveRecordingHandle] = []; var stopping = false }
+    private let inbox = Mutex(Inbox())
+    private let wake = DispatchSemaphore(value: 0)
+    private var active: [LiveRecordingHandle] = []
+    private var thread: Thread?
+    private let exited = DispatchSemaphore(value: 0)
+    private let logger: Logger
+    static let interval = 0.02
+
+    init(logger: Logger) { self.logger = logger }
+
+    func start() {
+        let t = Thread { [self] in run() }
+        t.name = "tapedeck-writer"
+        t.start()
+        thread = t
+    }
+
+    func add(_ handle: LiveRecordingHandle) {
+        inbox.withLock { $0.added.append(handle) }
+    }
+
+    /// Ends each recording at the audio that has arrived by now and waits for its file.
+    func finish(_ handles: [LiveRecordingHandle]) -> [FinishedRecording] {
+        for h in handles { h.endRequest.withLock { $0 = h.ring.writePosition } }
+        wake.signal()
+        return handles.map { h in
+            h.done.wait()
+            return h.result ?? FinishedRecording(path: h.plan.path, durationSeconds: 0, sizeBytes: 0, error: "no result")
+        }
+    }
+
+    /// Stops the thread (after the recordings were finished).
+    func stop() {
+        inbox.withLock { $0.stopping = true }
+        wake.signal()
+        if thread != nil { exited.wait() }
+    }
+
+    private func run() {
+        while true {
+            let (added, stopping) = inbox.withLock { box -> ([LiveRecordingHandle], Bool) in
+                defer { box.added = [] }
+                return (box.added, box.stopping)
+            }
+            active += added
+            var i = 0
+            while i < active.count {
+                if service(active[i]) { active.remove(at: i) } else { i += 1 }
+            }
+            if stopping && active.isEmpty { break }
+            _ = wake.wait(timeout: .now() + Self.interval)
+        }
+        exited.signal()
+    }
+
+    /// Pumps one recording; finishes it when asked and it has caught up. Returns true when done.
+    private func service(_ h: LiveRecordingHandle) -> Bool {
+        let end = h.endRequest.withLock { $0 }
+        if h.failure == nil {
+            if let end, h.pipeline.endPosition == nil { h.pipeline.endPosition = end }
+            do {
+                try h.pipeline.pump()
+            } catch {
+                h.failure = error
+                logger.error("recording write failed", metadata: ["path": "\(h.plan.path)", "error": "\(error)"])
+            }
+            h.noteProgress()
+        }
+        guard end != nil, h.failure != nil || h.pipeline.isComplete else { return false }
+        h.result = finalise(h)
+        h.done.signal()
+        return true
+    }
+
+    private func finalise(_ h: LiveRecordingHandle) -> FinishedRecording {
+        let rate = Double(h.ring.sampleRate)
+        do {
+            let file = try h.pipeline.writer.finish()
+            return FinishedRecording(path: file.path, durationSeconds: file.durationSeconds, sizeBytes: Int64(file.sizeBytes),
+                                     framesLost: h.pipeline.framesLost,
+                                     error: h.failure.map(\.description))
+        } catch {
+            return FinishedRecording(path: h.plan.path, durationSeconds: Double(h.pipeline.framesWritten) / rate,
+                                     sizeBytes: Int64(FileSystem.size(of: h.pipeline.writer.partPath) ?? 0),
+                                     framesLost: h.pipeline.framesLost,
+                                     error: (h.failure ?? error).description)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import TapedeckAudio
+import TapedeckConfig
+import TapedeckControl
+import TapedeckDomain
+import TapedeckLog
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// tapedeckd: the configuration turned into running parts — the audio engine (every
+/// device captured from the start), the recording log, the controller, the event hub and
+/// the control socket — and their orderly shutdown.
+public final class Daemon: @unchecked Sendable {
+    public let configuration: TapedeckConfiguration
+    public let controller: Controller
+    let engine: AudioEngine
+    let log: RecordingLog
+    let events: EventHub
+    let server: ControlServer
+    let logger: Logger
+
+    /// Starts everything or nothing: any part that cannot start stops the parts before it.
+    public init(configuration c: TapedeckConfiguration, timeZone: TimeZone = .current, logger: Logger) throws {
+        self.configuration = c
+        self.logger = logger
+        try FileManager.default.createDirectory(atPath: c.spool, withIntermediateDirectories: true)
+        log = try RecordingLog.open(path: c.database, timeZone: timeZone)
+        let layout = EngineLayout(
+            devices: c.devices.map {
+                EngineLayout.Device(name: $0.name, pcm: $0.pcm,
+                                    format: CaptureFormat(sampleRate: $0.rate, channels: $0.channels,
+                                                          periodMilliseconds: $0.periodMilliseconds))
+            },
+            stations: c.stations.map {
+                EngineLayout.Station(name: $0.name, device: $0.device, agentChannel: $0.agentChannel,
+                                     customerChannel: $0.customerChannel)
+            },
+            historySeconds: Double(c.recording.historySeconds))
+        engine = try AudioEngine(layout: layout, logger: logger)
+        events = EventHub(timeZone: timeZone)
+        let settings = ControllerSettings(
+            serverIP: c.serverIP, spool: c.spool, format: c.recording.format == .mp3 ? .mp3 : .wav,
+            monoBitrate: c.recording.monoBitrate, stereoBitrate: c.recording.stereoBitrate,
+            recordingTemplate: FilenameTemplate(c.recording.template),
+            stereoTemplate: FilenameTemplate(c.recording.stereoTemplate),
+            stations: c.stations.map(\.name), timeZone: timeZone)
+        controller = Controller(settings: settings, backend: engine, store: LogStore(log: log), events: events)
+        server = ControlServer(options: .init(path: c.control.socket, mode: mode_t(c.control.mode), group: c.control.group),
+                               controller: controller, events: events, timeZone: timeZone, logger: logger)
+        do {
+            try server.start()
+        } catch {
+            engine.shutdown()
+            throw error
+        }
+    }
+
+    /// Stops taking requests, finalises every running recording (complete files, logged,
+    /// events sent), then stops capture.
+    public func shutdown() {
+        logger.notice("shutting down")
+        server.stop()
+        let done = controller.shutdown()
+        engine.shutdown()
+        try? log.close()
+        logger.notice("stopped", metadata: ["recordings_finalised": "\(done.count)"])
+    }
+}

@@ -1,0 +1,101 @@
+import Dispatch
+import Foundation
+import Synchronization
+import TapedeckControl
+import TapedeckDomain
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The subscribers of `function=subscribe`. Publishing never blocks: each subscriber has
+/// a bounded queue drained by its own thread; one that cannot keep up is sent a last
+/// notice and cut off, so a slow subscriber never slows recording.
+public final class EventHub: EventSink, Sendable {
+    public static let defaultQueueLimit = 1000
+    let queueLimit: Int
+    let timeZone: TimeZone
+    private let subscribers = Mutex<[ObjectIdentifier: Subscriber]>([:])
+
+    public init(queueLimit: Int = EventHub.defaultQueueLimit, timeZone: TimeZone) {
+        self.queueLimit = queueLimit
+        self.timeZone = timeZone
+    }
+
+    public var subscriberCount: Int { subscribers.withLock { $0.count } }
+
+    public func publish(_ event: Event) {
+        let line = event.rendered(timeZone: timeZone)
+        for s in subscribers.withLock({ Array($0.values) }) where !s.enqueue(line) {
+            let notice = Event(.subscriberCutOff(queueLimit: queueLimit, reason: "subscriber too slow: \(queueLimit) events waiting"),
+                               createdAt: Date()).rendered(timeZone: timeZone)
+            s.cutOff(with: notice)
+            remove(s)
+        }
+    }
+
+    /// Streams events to `fd` until the peer goes away or is cut off; returns then.
+    func serve(fd: Int32) {
+        let s = Subscriber(fd: fd, limit: queueLimit)
+        subscribers.withLock { $0[ObjectIdentifier(s)] = s }
+        s.run()
+        remove(s)
+    }
+
+    private func remove(_ s: Subscriber) {
+        _ = subscribers.withLock { $0.removeValue(forKey: ObjectIdentifier(s)) }
+    }
+
+    final class Subscriber: Sendable {
+        let fd: Int32
+        let limit: Int
+        private let queue = Mutex<(lines: [String], closing: Bool)>(([], false))
+        private let ready = DispatchSemaphore(value: 0)
+
+        init(fd: Int32, limit: Int) {
+            self.fd = fd
+            self.limit = limit
+        }
+
+        /// False when the queue is full.
+        func enqueue(_ line: String) -> Bool {
+            let ok = queue.withLock { q -> Bool in
+                guard !q.closing else { return true }
+                guard q.lines.count < limit else { return false }
+                q.lines.append(line)
+                return true
+            }
+            if ok { ready.signal() }
+            return ok
+        }
+
+        func cutOff(with notice: String) {
+            queue.withLock { q in q.lines.append(notice); q.closing = true }
+            ready.signal()
+        }
+
+        /// Writes queued lines until closed; also notices a peer that hung up.
+        func run() {
+            while true {
+                _ = ready.wait(timeout: .now() + 1)
+                let (lines, closing) = queue.withLock { q -> ([String], Bool) in
+                    defer { q.lines = [] }
+                    return (q.lines, q.closing)
+                }
+                for line in lines where !Socket.send(fd, line) { return }
+                if closing { return }
+                if peerClosed() { return }
+            }
+        }
+
+        private func peerClosed() -> Bool {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 0) > 0 else { return false }
+            if p.revents & Int16(POLLHUP | POLLERR) != 0 { return true }
+            var byte: UInt8 = 0
+            let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+            if n == 0 { return true }
+            if n > 0 { var sink = [UInt8](repeating: 0, count: 4096); _ = recv(fd, &sink, sink.count, Int32(MSG_DONTWAIT)) }
+            return false
+        }
+    }
+}

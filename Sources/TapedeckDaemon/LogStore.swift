@@ -1,0 +1,58 @@
+import Foundation
+import TapedeckControl
+import TapedeckDomain
+import TapedeckLog
+
+/// The domain's `RecordingStore` on the SQLite recording log.
+struct LogStore: RecordingStore {
+    let log: RecordingLog
+
+    func insertStarted(_ r: RecordingSnapshot) throws -> Int64 {
+        try log.insertStarted(NewRecording(
+            station: r.station, serverIP: r.serverIP, sessionID: r.sessionID, agentUser: r.agentUser,
+            startedAt: r.startTime, filename: r.filename, location: r.filePath, kind: r.kind.rawValue,
+            function: r.function.rawValue, format: r.format.rawValue, stage: r.stage?.value,
+            leadID: r.leadID, callID: r.callID))
+    }
+
+    func setLocation(id: Int64, filename: String, location: String) throws {
+        try log.updateLocation(id: id, filename: filename, location: location)
+    }
+
+    func complete(_ r: RecordingSnapshot, framesLost: UInt64) throws {
+        let status: RecordingStatus = switch r.status {
+        case .completed: .completed
+        case .discarded: .discarded
+        case .failed, .started: .failed
+        }
+        try log.complete(id: r.id, end: r.endTime ?? r.updatedAt, status: status,
+                         cause: CompletionCause(r.cause ?? "stopped"), durationSeconds: r.durationSeconds,
+                         sizeBytes: r.sizeBytes, pausedSeconds: r.pausedSeconds ?? 0, maskedSeconds: r.maskedSeconds ?? 0,
+                         framesLost: Int64(clamping: framesLost), error: r.failureReason)
+    }
+
+    func lookup(_ q: RecordingLookup, limit: Int) throws -> [RecordingSnapshot] {
+        try log.lookup(RecordingQuery(agentUser: q.agentUser, leadID: q.leadID, callID: q.callID, date: q.date,
+                                      recordingID: q.recordingID, limit: limit)).map(Self.snapshot)
+    }
+
+    static func snapshot(_ row: RecordingRow) -> RecordingSnapshot {
+        let status: RecordingSnapshot.Status = switch row.status {
+        case .started: .started
+        case .completed: .completed
+        case .failed: .failed
+        case .discarded: .discarded
+        }
+        return RecordingSnapshot(
+            id: row.id, function: RecordingFunction(rawValue: row.function) ?? .recording,
+            kind: RecordingSnapshot.Kind(rawValue: row.kind) ?? .mono, status: status,
+            format: RecordingSnapshot.Format(rawValue: row.format) ?? .wav,
+            agentUser: row.agentUser, sessionID: row.sessionID, station: row.station,
+            filename: row.filename, filePath: row.location, durationSeconds: row.durationSeconds,
+            sizeBytes: row.sizeBytes, stage: row.stage.flatMap { Stage(sanitizing: $0) }, serverIP: row.serverIP,
+            startTime: row.startDate, endTime: row.endDate, createdAt: row.createdDate ?? row.startDate,
+            updatedAt: row.updatedDate ?? row.startDate, callID: row.callID, leadID: row.leadID,
+            cause: row.cause?.rawValue, pausedSeconds: row.pausedSeconds, maskedSeconds: row.maskedSeconds,
+            failureReason: row.error)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The socket calls the control server makes, each failing with a typed error naming
+/// the call and the path.
+struct SocketError: Error, CustomStringConvertible {
+    let operation: String
+    let path: String
+    let errno: Int32
+    var description: String { "control socket \(path): \(operation): \(String(cString: strerror(errno)))" }
+}
+
+enum Socket {
+    /// A listening Unix stream socket at `path` (a stale socket file is replaced), with
+    /// the given permission bits and, when named, group.
+    static func listen(path: String, mode: mode_t, group: String?) throws(SocketError) -> Int32 {
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: addr.sun_path)
+        guard path.utf8.count < capacity else {
+            throw SocketError(operation: "path longer than \(capacity - 1) bytes", path: path, errno: ENAMETOOLONG)
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SocketError(operation: "socket", path: path, errno: errno) }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            path.utf8CString.withUnsafeBytes { src in raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: src.prefix(raw.count))) }
+        }
+        // Replace a socket left by an earlier run, never another kind of file.
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFSOCK else {
+                close(fd)
+                throw SocketError(operation: "exists and is not a socket", path: path, errno: EEXIST)
+            }
+            unlink(path)
+        }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard rc == 0 else { let e = errno; close(fd); throw SocketError(operation: "bind", path: path, errno: e) }
+        guard chmod(path, mode) == 0 else { let e = errno; close(fd); throw SocketError(operation: "chmod", path: path, errno: e) }
+        if let group {
+            guard let gr = getgrnam(group) else {
+                close(fd)
+                throw SocketError(operation: "group \(group) does not exist", path: path, errno: ENOENT)
+            }
+            guard chown(path, uid_t.max, gr.pointee.gr_gid) == 0 else {
+                let e = errno; close(fd); throw SocketError(operation: "chown to group \(group)", path: path, errno: e)
+            }
+        }
+        guard Glibc.listen(fd, 128) == 0 else { let e = errno; close(fd); throw SocketError(operation: "listen", path: path, errno: e) }
+        return fd
+    }
+
+    /// Writes all of `text` (no SIGPIPE); false when the peer is gone.
+    @discardableResult
+    static func send(_ fd: Int32, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { buf in
+            var done = 0
+            while done < buf.count {
+                let n = Glibc.send(fd, buf.baseAddress! + done, buf.count - done, Int32(MSG_NOSIGNAL))
+                if n < 0 { if errno == EINTR { continue }; return false }
+                done += n
+            }
+            return true
+        }
+    }
+}

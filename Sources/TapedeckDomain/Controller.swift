@@ -1,0 +1,143 @@
+import Foundation
+import Synchronization
+import TapedeckControl
+
+/// The daemon's domain: who is logged in where, which recordings run, and what every
+/// command does. Commands from many connections arrive on many threads; state changes
+/// happen under one lock, and waiting for files to become final happens outside it.
+public final class Controller: Sendable {
+    let settings: ControllerSettings
+    let backend: any RecordingBackend
+    let store: any RecordingStore
+    let events: any EventSink
+    let clock: @Sendable () -> Date
+    let state = Mutex(State())
+
+    struct State: Sendable {
+        /// Sessions by agent_user.
+        var sessions: [String: AgentSession] = [:]
+        /// agent_user by station.
+        var stationOwners: [String: String] = [:]
+        /// Names (without extension) of files being written, so no two recordings share one.
+        var namesInUse: Set<String> = []
+        /// False once shutdown began: no new recordings.
+        var accepting = true
+    }
+
+    public init(settings: ControllerSettings, backend: any RecordingBackend, store: any RecordingStore,
+                events: any EventSink, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.settings = settings
+        self.backend = backend
+        self.store = store
+        self.events = events
+        self.clock = clock
+    }
+
+    /// Handles one request and returns its reply. Blocks until the reply is true: a STOP
+    /// returns once its files are final.
+    public func handle(_ command: Command) -> Reply {
+        switch command {
+        case .login(let login): return self.login(login)
+        case .logout(let agentUser): return logout(agentUser)
+        case .agentStatus(let agentUser, let status): return setStatus(agentUser, status)
+        case .recording(let r): return recording(r)
+        case .subscribe: return .subscribed
+        case .recordingLookup(let query): return lookup(query)
+        case .callStart(let call): return callStart(call)
+        case .callEnd(let agentUser): return callEnd(agentUser)
+        }
+    }
+
+    /// Agents logged in now, by agent_user.
+    public var agents: [AgentSnapshot] {
+        state.withLock { $0.sessions.values.map(\.agent).sorted { $0.agentUser < $1.agentUser } }
+    }
+
+    /// Every running recording.
+    public var activeRecordings: [RecordingSnapshot] {
+        state.withLock { $0.sessions.values.flatMap { $0.recordings.map(\.current) } }.sorted { $0.id < $1.id }
+    }
+
+    /// Stops taking new recordings and finalises every running one (cause `shutdown`).
+    /// Returns the recordings it completed.
+    @discardableResult
+    public func shutdown() -> [RecordingSnapshot] {
+        let live: [LiveRecording] = state.withLock { s in
+            s.accepting = false
+            var all: [LiveRecording] = []
+            for key in s.sessions.keys {
+                all += s.sessions[key]!.recordings
+                s.sessions[key]!.recordings = []
+            }
+            return all
+        }
+        return complete(live, cause: "shutdown")
+    }
+
+    // MARK: Agents
+
+    func login(_ login: Login) -> Reply {
+        let now = clock()
+        if !settings.stations.contains(login.station) {
+            return .failure(.unknownStation(station: login.station, agentUser: login.agentUser))
+        }
+        if let reason = backend.unavailability(of: login.station) {
+            return .failure(.stationUnavailable(station: login.station, agentUser: login.agentUser, reason: reason))
+        }
+        let result: Result<AgentSnapshot, ControlError> = state.withLock { s in
+            if let owner = s.stationOwners[login.station], owner != login.agentUser {
+                return .failure(.stationInUse(station: login.station, agentUser: login.agentUser, inUseBy: owner))
+            }
+            if let existing = s.sessions[login.agentUser] {
+                guard existing.agent.station == login.station else {
+                    return .failure(.agentAlreadyLoggedIn(agentUser: login.agentUser, station: existing.agent.station))
+                }
+                // The same agent at the same station again (a reloaded agent screen): update.
+                var session = existing
+                session.agent.sessionID = login.sessionID
+                session.agent.agentServer = login.agentServer ?? settings.serverIP
+                session.agent.agentStatus = login.agentStatus
+                s.sessions[login.agentUser] = session
+                return .success(session.agent)
+            }
+            let agent = AgentSnapshot(agentUser: login.agentUser, station: login.station, sessionID: login.sessionID,
+                                      agentServer: login.agentServer ?? settings.serverIP,
+                                      agentStatus: login.agentStatus, loggedInAt: now)
+            s.sessions[login.agentUser] = AgentSession(agent: agent)
+            s.stationOwners[login.station] = login.agentUser
+            return .success(agent)
+        }
+        switch result {
+        case .success(let agent):
+            events.publish(Event(.agentLogin(agent), createdAt: now))
+            return .loggedIn(agent)
+        case .failure(let error):
+            return .failure(error)
+        }
+    }
+
+    func logout(_ agentUser: String) -> Reply {
+        let taken: (AgentSnapshot, [LiveRecording])? = state.withLock { s in
+            guard let session = s.sessions.removeValue(forKey: agentUser) else { return nil }
+            s.stationOwners[session.agent.station] = nil
+            return (session.agent, session.recordings)
+        }
+        guard let (agent, live) = taken else { return .failure(.agentNotLoggedIn(agentUser: agentUser)) }
+        let completed = complete(live, cause: "logout")
+        events.publish(Event(.agentLogout(agent), createdAt: clock()))
+        return .loggedOut(agent, completed: completed)
+    }
+
+    func setStatus(_ agentUser: String, _ status: String) -> Reply {
+        let agent: AgentSnapshot? = state.withLock { s in
+            s.sessions[agentUser]?.agent.agentStatus = status
+            return s.sessions[agentUser]?.agent
+        }
+        guard let agent else { return .failure(.agentNotLoggedIn(agentUser: agentUser)) }
+        return .agentStatusSet(agent)
+    }
+
+    func session(_ agentUser: String) -> AgentSession? {
+        state.withLock { $0.sessions[agentUser] }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import TapedeckControl
+
+/// What the controller needs of the configuration.
+public struct ControllerSettings: Sendable {
+    public var serverIP: String
+    /// Folder the recordings are written to.
+    public var spool: String
+    public var format: RecordingSnapshot.Format
+    public var monoBitrate: Int
+    public var stereoBitrate: Int
+    public var recordingTemplate: FilenameTemplate
+    public var stereoTemplate: FilenameTemplate
+    public var stations: [String]
+    public var timeZone: TimeZone
+
+    public init(serverIP: String, spool: String, format: RecordingSnapshot.Format = .wav,
+                monoBitrate: Int = 16, stereoBitrate: Int = 32,
+                recordingTemplate: FilenameTemplate = .defaultRecording,
+                stereoTemplate: FilenameTemplate = .defaultStereo,
+                stations: [String], timeZone: TimeZone = .current) {
+        self.serverIP = serverIP
+        self.spool = spool
+        self.format = format
+        self.monoBitrate = monoBitrate
+        self.stereoBitrate = stereoBitrate
+        self.recordingTemplate = recordingTemplate
+        self.stereoTemplate = stereoTemplate
+        self.stations = stations
+        self.timeZone = timeZone
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import TapedeckControl
+
+/// The recording log as the domain uses it: a row when a recording starts, completed
+/// when it ends. The daemon's store is SQLite; tests use an in-memory one.
+public protocol RecordingStore: Sendable {
+    /// Writes the row of a recording that starts now and returns its new recording_id.
+    func insertStarted(_ recording: RecordingSnapshot) throws -> Int64
+    /// Records the file's name and full path once they are known.
+    func setLocation(id: Int64, filename: String, location: String) throws
+    /// Completes the row of a recording that ended.
+    func complete(_ recording: RecordingSnapshot, framesLost: UInt64) throws
+    /// Rows matching a lookup, newest first, at most `limit`.
+    func lookup(_ query: RecordingLookup, limit: Int) throws -> [RecordingSnapshot]
+}
+
+/// Where events go (the subscribers of `function=subscribe`).
+public protocol EventSink: Sendable {
+    func publish(_ event: Event)
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TapedeckConfig
+import TapedeckDaemon
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct TapedeckD: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tapedeckd",
+        abstract: "The Tapedeck recording daemon.",
+        discussion: "Captures every configured device and records on commands from the control socket."
+    )
+
+    @Option(help: "The configuration file.")
+    var config: String = TapedeckConfiguration.defaultPath
+
+    @Option(help: "Run on the built-in virtual stations, with the socket, spool and database under this folder (for demos).")
+    var demo: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() throws {
+        // Signals are taken by sigwait on this thread: block them before any thread starts.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, s) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let logger = Logger(label: "tapedeckd")
+
+        let configuration: TapedeckConfiguration
+        do {
+            if let demo {
+                let dir = demo.hasPrefix("/") ? demo : FileManager.default.currentDirectoryPath + "/" + demo
+                configuration = try TapedeckConfiguration.virtualDemo(
+                    spool: dir + "/spool", socket: dir + "/control.sock", database: dir + "/recordings.sqlite"
+                ).validated(source: "--demo \(demo)")
+            } else {
+                configuration = try TapedeckConfiguration.load(path: config)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("tapedeckd: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let daemon: Daemon
+        do {
+            daemon = try Daemon(configuration: configuration, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("tapedeckd: cannot start: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        logger.notice("ready", metadata: ["stations": "\(configuration.stations.count)", "socket": "\(configuration.control.socket)"])
+        while true {
+            var sig: Int32 = 0
+            sigwait(&set, &sig)
+            if sig == SIGHUP {
+                logger.notice("SIGHUP: configuration reload is not supported yet; keeping the running configuration")
+                continue
+            }
+            break
+        }
+        daemon.shutdown()
+    }
+}

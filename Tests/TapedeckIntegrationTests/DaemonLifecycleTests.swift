@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import TapedeckTestSupport
+
+@Suite struct DaemonLifecycleTests {
+    func startedID(_ c: ControlClient) -> Int {
+        let json = c.request(#"{"function":"recording","agent_user":"1000","value":"START"}"#) ?? ""
+        let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let recording = (object?["data"] as? [String: Any])?["recording"] as? [String: Any]
+        return recording?["id"] as? Int ?? -1
+    }
+
+    @Test func recordingIDsContinueAcrossARestart() throws {
+        let daemon = try DaemonHarness.virtual()
+        try daemon.start()
+        var c = try daemon.connect()
+        _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
+        let first = startedID(c)
+        let second = startedID(c)
+        #expect(first > 0 && second == first + 1)
+        _ = c.request("function=recording&agent_user=1000&value=STOP")
+        daemon.stop()
+        try daemon.start()
+        c = try daemon.connect()
+        _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
+        #expect(startedID(c) == second + 1)
+        daemon.stop()
+    }
+
+    @Test func sigtermFinalisesRunningRecordings() throws {
+        let daemon = try DaemonHarness.virtual()
+        try daemon.start()
+        let c = try daemon.connect()
+        _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
+        _ = c.request("function=recording&agent_user=1000&value=START")
+        _ = c.request("function=stereo_recording&agent_user=1000&value=BEGIN")
+        usleep(1_000_000)
+        let result = daemon.stop()
+        #expect(result?.status == 0, "\(result?.stderr ?? "")")
+        let files = try FileManager.default.contentsOfDirectory(atPath: daemon.spool)
+        #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".wav") }, "\(files)")
+        for f in files {
+            let wav = try WAVContents(path: daemon.spool + "/" + f)
+            #expect(wav.durationSeconds >= 0.9)
+            #expect(Int(wav.declaredDataSize) == wav.availableDataBytes)
+        }
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
+    }
+
+    @Test func aBadConfigurationIsOneLineAndNothingStarts() throws {
+        let dir = try TestDirectory()
+        try "server_ip = \"10.0.0.5\"\nsever_ip = 1\n".write(toFile: dir.file("bad.toml"), atomically: true, encoding: .utf8)
+        let r = try Subprocess.run(Binaries.tapedeckd, ["--config", dir.file("bad.toml")])
+        #expect(r.status != 0)
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(dir.file("bad.toml")) && r.stderr.contains("sever_ip"))
+    }
+
+    @Test func aDeviceThatCannotOpenStopsTheStart() throws {
+        let dir = try TestDirectory("tapedeckd")
+        let daemon = try DaemonHarness(dir: dir, devices: "[[device]]\nname = \"card\"\npcm = \"nosuchpcm\"\n",
+                                       stations: "[[station]]\nname = \"st1\"\ndevice = \"card\"\nagent_channel = 0\ncustomer_channel = 1\n")
+        #expect(throws: DaemonHarness.DaemonFailed.self) { try daemon.start() }
+        let r = daemon.stop()
+        #expect(r?.stderr.contains("nosuchpcm") == true, "\(r?.stderr ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
+    }
+}
