@@ -9,6 +9,7 @@ import PackageDescription
 //   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift)
 //   TapedeckConfig          the configuration file (TOML): parsing and validation
 //   TapedeckLog             the recording log (SQLite through GRDB)
+//   TapedeckService         systemd integration: sd_notify, watchdog, journald log lines
 //   TapedeckDaemon          tapedeckd's wiring: audio engine and writer, control socket, events
 //   tapedeckd               the daemon executable
 //   tapedeck                the command-line tool
@@ -21,7 +22,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.11.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
@@ -44,6 +45,7 @@ let package = Package(
         .target(name: "TapedeckDomain", dependencies: ["TapedeckControl"]),
         .target(name: "TapedeckConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "TapedeckLog", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "TapedeckService", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TapedeckDaemon",
             dependencies: [
@@ -54,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "tapedeckd",
             dependencies: [
-                "TapedeckDaemon", "TapedeckConfig",
+                "TapedeckDaemon", "TapedeckConfig", "TapedeckService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,6 +92,10 @@ let package = Package(
         .testTarget(
             name: "TapedeckLogTests",
             dependencies: ["TapedeckLog"]
+        ),
+        .testTarget(
+            name: "TapedeckServiceTests",
+            dependencies: ["TapedeckService", "TapedeckTestSupport"]
         ),
         // End-to-end tests: run the built `tapedeck` binary against real ALSA
         // devices (file plugin, PulseAudio null sinks) defined by the tests.

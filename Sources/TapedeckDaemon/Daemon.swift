@@ -22,7 +22,9 @@ public final class Daemon: @unchecked Sendable {
     let logger: Logger
 
     /// Starts everything or nothing: any part that cannot start stops the parts before it.
-    public init(configuration c: TapedeckConfiguration, timeZone: TimeZone = .current, logger: Logger) throws {
+    /// `activity` is called with the number of running recordings whenever one starts or ends.
+    public init(configuration c: TapedeckConfiguration, timeZone: TimeZone = .current, logger: Logger,
+                activity: @escaping @Sendable (Int) -> Void = { _ in }) throws {
         self.configuration = c
         self.logger = logger
         try FileManager.default.createDirectory(atPath: c.spool, withIntermediateDirectories: true)
@@ -46,7 +48,10 @@ public final class Daemon: @unchecked Sendable {
             recordingTemplate: FilenameTemplate(c.recording.template),
             stereoTemplate: FilenameTemplate(c.recording.stereoTemplate),
             stations: c.stations.map(\.name), timeZone: timeZone)
-        controller = Controller(settings: settings, backend: engine, store: LogStore(log: log), events: events)
+        let counter = ActivitySink(report: activity)
+        controller = Controller(settings: settings, backend: engine, store: LogStore(log: log),
+                                events: FanOutSink([events, counter]))
+        counter.controller = controller
         server = ControlServer(options: .init(path: c.control.socket, mode: mode_t(c.control.mode), group: c.control.group),
                                controller: controller, events: events, timeZone: timeZone, logger: logger)
         do {
@@ -57,6 +62,9 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
+    /// What the watchdog watches: counters that advance while capture and writer live.
+    public var progressCounters: [String: UInt64] { engine.progressCounters }
+
     /// Stops taking requests, finalises every running recording (complete files, logged,
     /// events sent), then stops capture.
     public func shutdown() {
@@ -66,5 +74,27 @@ public final class Daemon: @unchecked Sendable {
         engine.shutdown()
         try? log.close()
         logger.notice("stopped", metadata: ["recordings_finalised": "\(done.count)"])
+    }
+}
+
+/// Sends every event to each of several sinks.
+struct FanOutSink: EventSink {
+    let sinks: [any EventSink]
+    init(_ sinks: [any EventSink]) { self.sinks = sinks }
+    func publish(_ event: Event) { for s in sinks { s.publish(event) } }
+}
+
+/// Reports the number of running recordings when one starts or ends.
+final class ActivitySink: EventSink, @unchecked Sendable {
+    let report: @Sendable (Int) -> Void
+    weak var controller: Controller?
+    init(report: @escaping @Sendable (Int) -> Void) { self.report = report }
+
+    func publish(_ event: Event) {
+        switch event.payload {
+        case .recordingStarted, .recordingCompleted, .recordingFailed:
+            if let controller { report(controller.activeRecordings.count) }
+        default: break
+        }
     }
 }

@@ -33,7 +33,9 @@ extension Controller {
         } catch {
             return .failure(.stationUnavailable(station: station, agentUser: agentUser, reason: error.reason))
         }
-        return state.withLock { s -> Reply in
+        // Events are sent after the lock is released: a sink may call back into the controller.
+        var event: Event?
+        let reply = state.withLock { s -> Reply in
             guard var session = s.sessions[agentUser] else { return .failure(.agentNotLoggedIn(agentUser: agentUser)) }
             let agent = session.agent
             guard s.accepting else {
@@ -83,16 +85,18 @@ extension Controller {
                 snapshot.endTime = clock()
                 snapshot.updatedAt = snapshot.endTime!
                 try? store.complete(snapshot, framesLost: 0)
-                events.publish(Event(.recordingFailed(snapshot, reason: error.reason), createdAt: snapshot.updatedAt))
+                event = Event(.recordingFailed(snapshot, reason: error.reason), createdAt: snapshot.updatedAt)
                 return .failure(.startFailed(function, agent, reason: error.reason))
             }
             if name != provisional { try? store.setLocation(id: snapshot.id, filename: name, location: snapshot.filePath) }
             s.namesInUse.insert(name)
             session.recordings.append(LiveRecording(snapshot: snapshot, handle: handle))
             s.sessions[agentUser] = session
-            events.publish(Event(.recordingStarted(snapshot), createdAt: arrival))
+            event = Event(.recordingStarted(snapshot), createdAt: arrival)
             return .recordingStarted(agent, snapshot)
         }
+        if let event { events.publish(event) }
+        return reply
     }
 
     /// STOP / END: every running recording of that function ends; the reply comes once

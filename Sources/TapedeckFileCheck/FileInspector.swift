@@ -1,6 +1,7 @@
 /// Entry point of the checks: recognises WAV, RF64 and MP3 by content (the
-/// name's extension only decides when the content says nothing) and returns
-/// a `FileReport`. Never throws and never traps on hostile input: I/O errors
+/// name's extension only decides when the content says nothing, and a
+/// `.part` suffix is seen through: `call.mp3.part` is named `.mp3`) and
+/// returns a `FileReport`. Never throws and never traps on hostile input: I/O errors
 /// become an `unreadable` finding.
 public enum FileInspector {
     /// File name extensions `DirectoryWalker` picks up (lower case).
@@ -32,7 +33,7 @@ public enum FileInspector {
                 return Analysis(report: report, layout: .none)
             }
             let head = try file.read(at: 0, count: 4)
-            let ext = fileExtension(path)
+            let ext = formatExtension(path)
             if ByteFields.matches(head, 0, "RIFF") || ByteFields.matches(head, 0, "RF64")
                 || ByteFields.matches(head, 0, "BW64") || ByteFields.matches(head, 0, "RIFX") {
                 report.format = .wav
@@ -40,7 +41,7 @@ public enum FileInspector {
                 return Analysis(report: report, layout: .wav(L))
             }
             let looksMP3 = ByteFields.matches(head, 0, "ID3") || MP3FrameHeader(head) != nil
-            if looksMP3 || ext == "mp3" {
+            if try looksMP3 || containsMP3Chain(file) || ext == "mp3" {
                 let L = try MP3Inspector.inspect(file, report: &report)
                 return Analysis(report: report, layout: .mp3(L))
             }
@@ -64,8 +65,35 @@ public enum FileInspector {
         return String(name[name.index(after: dot)...]).lowercased()
     }
 
+    /// The extension that names the format: the last one, or the one before
+    /// a final `.part` (a writer's name for a file still being written).
+    static func formatExtension(_ path: String) -> String {
+        let ext = fileExtension(path)
+        guard ext == "part" else { return ext }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return fileExtension(String(name.dropLast(5)))
+    }
+
+    /// Whether the first 64 KiB hold three consecutive Layer III frames of
+    /// one stream (an MP3 whose first bytes are damaged or not a tag). Three
+    /// chained headers do not occur by chance in other data.
+    static func containsMP3Chain(_ file: RandomAccessFile) throws -> Bool {
+        let b = try file.read(at: 0, count: 64 * 1024)
+        var i = 0
+        while i + 4 <= b.count {
+            defer { i += 1 }
+            guard b[i] == 0xFF, let h1 = MP3FrameHeader(b[i..<(i + 4)]) else { continue }
+            let j = i + h1.frameLength
+            guard j + 4 <= b.count, let h2 = MP3FrameHeader(b[j..<(j + 4)]), h2.isCompatible(with: h1) else { continue }
+            let k = j + h2.frameLength
+            guard k + 4 <= b.count, let h3 = MP3FrameHeader(b[k..<(k + 4)]), h3.isCompatible(with: h1) else { continue }
+            return true
+        }
+        return false
+    }
+
     static func guessFormat(_ path: String) -> AudioFileFormat {
-        switch fileExtension(path) {
+        switch formatExtension(path) {
         case "wav", "wave", "bwf": return .wav
         case "rf64": return .rf64
         case "mp3": return .mp3

@@ -14,6 +14,9 @@ struct MP3FrameHeader: Sendable, Equatable {
     let sampleRate: Int
     let padding: Bool
     let channelMode: ChannelMode
+    /// Header byte 1: sync, version, layer and CRC flag (the same in every
+    /// frame of a stream).
+    let byte1: UInt8
     /// Header bytes 2 and 3, which the frame CRC covers.
     let byte2: UInt8
     let byte3: UInt8
@@ -41,6 +44,24 @@ struct MP3FrameHeader: Sendable, Equatable {
     func isCompatible(with other: MP3FrameHeader) -> Bool {
         version == other.version && sampleRate == other.sampleRate
             && channels == other.channels && hasCRC == other.hasCRC
+    }
+
+    /// Whether 1–3 bytes cut by the end of the audio can be the start of a
+    /// header of the same stream as `reference`: 0xFF, then byte 1 equal to
+    /// the reference's (sync, version, layer, CRC flag), then byte 2 with a
+    /// valid bitrate index and the reference's sample rate index.
+    static func isPlausiblePrefix<C: RandomAccessCollection>(_ b: C, of reference: MP3FrameHeader) -> Bool
+        where C.Element == UInt8, C.Index == Int {
+        guard (1...3).contains(b.count) else { return false }
+        let s = b.startIndex
+        guard b[s] == 0xFF else { return false }
+        if b.count >= 2, b[s + 1] != reference.byte1 { return false }
+        if b.count >= 3 {
+            let bitrateIndex = b[s + 2] >> 4
+            guard bitrateIndex != 0, bitrateIndex != 15 else { return false }
+            guard (b[s + 2] >> 2) & 0x3 == (reference.byte2 >> 2) & 0x3 else { return false }
+        }
+        return true
     }
 
     /// Decodes four bytes; nil unless they are a valid Layer III header with
@@ -75,6 +96,7 @@ struct MP3FrameHeader: Sendable, Equatable {
         }
         self.padding = (b2 >> 1) & 0x1 == 1
         self.channelMode = ChannelMode(rawValue: b3 >> 6) ?? .stereo
+        self.byte1 = b1
         self.byte2 = b2
         self.byte3 = b3
     }

@@ -5,7 +5,9 @@ struct MP3FrameScanner {
     enum Event: Sendable, Equatable {
         case frame(offset: Int, header: MP3FrameHeader)
         case garbage(offset: Int, length: Int)
-        case truncatedFrame(offset: Int, header: MP3FrameHeader, available: Int)
+        /// A frame cut by the end of the audio; `header` is nil when the cut
+        /// is inside the 4-byte header itself (1–3 bytes remain).
+        case truncatedFrame(offset: Int, header: MP3FrameHeader?, available: Int)
     }
 
     let reader: WindowedReader
@@ -25,18 +27,32 @@ struct MP3FrameScanner {
         return MP3FrameHeader(try reader.bytes(at: offset, count: 4))
     }
 
+    /// Whether the 1–3 bytes from `offset` to the end of the audio are the
+    /// start of a header of the same stream as `reference`: a frame cut
+    /// inside its header.
+    func partialHeader(at offset: Int, like reference: MP3FrameHeader?) throws -> Bool {
+        guard let reference, offset >= 0, offset < end, end - offset < 4 else { return false }
+        return MP3FrameHeader.isPlausiblePrefix(try reader.bytes(at: offset, count: end - offset), of: reference)
+    }
+
     /// A header is confirmed when its frame ends exactly at the end of the
-    /// stream or is followed by a compatible header.
+    /// stream or is followed by a compatible header (possibly one cut by the
+    /// end of the stream).
     private func confirmed(_ h: MP3FrameHeader, at offset: Int) throws -> Bool {
         let next = offset + h.frameLength
         if next == end { return true }
-        guard next < end, let h2 = try header(at: next) else { return false }
-        return h2.isCompatible(with: h)
+        guard next < end else { return false }
+        if let h2 = try header(at: next) { return h2.isCompatible(with: h) }
+        return try partialHeader(at: next, like: h)
     }
 
     mutating func next() throws -> Event? {
         guard position < end else { return nil }
         let start = position
+        if try partialHeader(at: start, like: reference) {
+            position = end
+            return .truncatedFrame(offset: start, header: nil, available: end - start)
+        }
         if let h = try header(at: start) {
             let len = h.frameLength
             if start + len > end {
@@ -70,6 +86,9 @@ struct MP3FrameScanner {
                             position = candidate
                             return .garbage(offset: start, length: candidate - start)
                         }
+                    } else if try partialHeader(at: candidate, like: reference) {
+                        position = candidate
+                        return .garbage(offset: start, length: candidate - start)
                     }
                 }
                 i += 1

@@ -43,8 +43,13 @@ enum MP3Inspector {
                     pendingGarbage = nil
                 }
                 L.truncatedFrameBytes = available
-                report.add(.truncatedLastFrame, .broken,
-                           "last frame at offset \(offset) needs \(header.frameLength) bytes but only \(available) remain: file truncated")
+                if let header {
+                    report.add(.truncatedLastFrame, .broken,
+                               "last frame at offset \(offset) needs \(header.frameLength) bytes but only \(available) remain: file truncated")
+                } else {
+                    report.add(.truncatedLastFrame, .broken,
+                               "last frame at offset \(offset) is cut inside its header: only \(available) of its 4 header bytes remain: file truncated")
+                }
             case .frame(let offset, let h):
                 if let g = pendingGarbage {
                     between += g.length; betweenRuns += 1

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TapedeckConfig
 import TapedeckDaemon
+import TapedeckService
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,11 +34,7 @@ struct TapedeckD: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
 
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = level
-            return h
-        }
+        LoggingSystem.bootstrap { JournalLogHandler(label: $0, level: level) }
         let logger = Logger(label: "tapedeckd")
 
         let configuration: TapedeckConfiguration
@@ -54,14 +51,26 @@ struct TapedeckD: ParsableCommand {
             FileHandle.standardError.write(Data("tapedeckd: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        let notifier = SystemdNotifier()
         let daemon: Daemon
         do {
-            daemon = try Daemon(configuration: configuration, logger: logger)
+            // Activity runs on request threads; the status is informational, so races are harmless.
+            daemon = try Daemon(configuration: configuration, logger: logger) { active in
+                _ = notifier.status("\(active) recording(s) active")
+            }
         } catch {
             FileHandle.standardError.write(Data("tapedeckd: cannot start: \(error)\n".utf8))
             throw ExitCode(1)
         }
         logger.notice("ready", metadata: ["stations": "\(configuration.stations.count)", "socket": "\(configuration.control.socket)"])
+        // READY=1 once every device captures and the socket listens (both done by Daemon.init).
+        _ = notifier.ready(status: "\(configuration.stations.count) station(s), 0 recording(s) active")
+        // WATCHDOG=1 only while every capture thread and the writer make progress.
+        let progress = ProgressMonitor(maxStall: .seconds(3))
+        let watchdog = Watchdog.fromEnvironment(notifier: notifier, logger: logger) {
+            progress.check(daemon.progressCounters)
+        }
+        watchdog?.start()
         while true {
             var sig: Int32 = 0
             sigwait(&set, &sig)
@@ -71,6 +80,8 @@ struct TapedeckD: ParsableCommand {
             }
             break
         }
+        watchdog?.stop()
+        _ = notifier.stopping(status: "finalising \(daemon.controller.activeRecordings.count) recording(s)")
         daemon.shutdown()
     }
 }

@@ -12,7 +12,7 @@ public final class DaemonHarness: @unchecked Sendable {
     public var spool: String { dir.path + "/spool" }
     public var database: String { dir.path + "/recordings.sqlite" }
     public private(set) var process: RunningProcess?
-    public let extraEnvironment: [String: String]
+    public var extraEnvironment: [String: String]
 
     /// `devices` and `stations` are TOML tables (`[[device]]…`, `[[station]]…`);
     /// `recording` is the body of the `[recording]` table.

@@ -69,9 +69,18 @@ public final class PulseServer: Sendable {
         try Subprocess.run("pactl", ["unload-module", String(index)], environment: environment)
     }
 
-    /// Plays a WAV file into a sink (returns the running paplay).
+    /// Plays a WAV file into a sink (returns the running paplay) and waits (at most 10 s)
+    /// until the sink runs, so audio is flowing when this returns.
     public func play(_ wav: String, sink: String) throws -> RunningProcess {
-        try Subprocess.launch("paplay", ["-d", sink, wav], environment: environment)
+        let player = try Subprocess.launch("paplay", ["-d", sink, wav], environment: environment)
+        for _ in 0..<200 {
+            let r = try Subprocess.run("pactl", ["list", "short", "sinks"], environment: environment)
+            if r.stdout.split(separator: "\n").contains(where: { $0.split(separator: "\t").dropFirst().first == Substring(sink) && $0.hasSuffix("RUNNING") }) {
+                return player
+            }
+            usleep(50_000)
+        }
+        return player
     }
 
     private static let pidsToKill = Mutex<[Int32]>([])

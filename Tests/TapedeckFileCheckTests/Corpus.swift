@@ -86,7 +86,10 @@ enum Corpus {
         func p(_ n: String) -> String { dir + "/" + n }
         func tone(_ name: String, rate: Int, channels: Int, seconds: String = "2", extra: [String] = []) throws -> String {
             let out = p(name)
-            var args = ["-n", "-r", "\(rate)", "-c", "\(channels)"] + extra + [out, "synth", seconds, "sine", "440"]
+            // -R: repeatable mode. Without it sox seeds its dither randomly, so
+            // every run would encode different MP3 frames (VBR frame sizes
+            // change) and seeded cut offsets would not reproduce.
+            var args = ["-R", "-n", "-r", "\(rate)", "-c", "\(channels)"] + extra + [out, "synth", seconds, "sine", "440"]
             if channels == 2 { args += ["sine", "1000"] }
             try Tool.run("sox", args)
             return out

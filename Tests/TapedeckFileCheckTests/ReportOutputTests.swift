@@ -56,7 +56,9 @@ struct ReportOutputTests {
         let dir = TempDir()
         let fm = FileManager.default
         for d in ["b", "b/c", "a"] { try fm.createDirectory(atPath: dir.file(d), withIntermediateDirectories: true) }
-        for f in ["z.wav", "notes.txt", "b/y.MP3", "b/c/x.rf64", "a/w.wave", "a/skip.flac"] {
+        // `.part` files (a recording in progress) are not walked: a live
+        // recorder's file would be reported broken.
+        for f in ["z.wav", "notes.txt", "b/y.MP3", "b/c/x.rf64", "a/w.wave", "a/skip.flac", "a/live.wav.part", "b/live.mp3.part"] {
             try Bytes.write([1, 2, 3], dir.file(f))
         }
         try fm.createSymbolicLink(atPath: dir.file("b/c/loop"), withDestinationPath: dir.path)
@@ -73,5 +75,38 @@ struct ReportOutputTests {
         var single: [DirectoryWalker.Entry] = []
         DirectoryWalker(recursive: false).walk(dir.file("notes.txt")) { single.append($0) }
         #expect(single == [.file(dir.file("notes.txt"))], "a file named on the command line is always checked")
+    }
+
+    @Test("content decides the format whatever the name; a .part suffix is seen through only when content says nothing")
+    func formatByContent() throws {
+        let dir = TempDir()
+        let wav = try Bytes.read(try Corpus.path("sox-8k-mono-16.wav"))
+        let mp3 = try Bytes.read(try Corpus.path("lame-16k-mono-32-notag.mp3"))
+        let junk = MP3BrokenTests.garbage(100, seed: 3)
+        let zeros = [UInt8](repeating: 0, count: 70_000)  // past the 64 KiB content sniff
+        let cases: [(String, [UInt8], AudioFileFormat, Verdict, ReasonCode?)] = [
+            ("call.wav.part", wav, .wav, .ok, nil),
+            ("call.mp3", wav, .wav, .ok, nil),
+            ("call", wav, .wav, .ok, nil),
+            ("call.mp3.part", mp3, .mp3, .ok, nil),
+            ("misnamed.wav", mp3, .mp3, .ok, nil),
+            ("junk-first.part", junk + mp3, .mp3, .warning, .leadingGarbage),
+            ("junk-first.wav", junk + mp3, .mp3, .warning, .leadingGarbage),
+            ("zeros-first.mp3.part", zeros + mp3, .mp3, .warning, .leadingGarbage),
+            ("zeros-first.part", zeros + mp3, .unknown, .broken, .unknownFormat),
+            ("text.wav.part", Array("not audio\n".utf8), .wav, .broken, .unknownFormat),
+        ]
+        for (name, bytes, format, verdict, code) in cases {
+            let path = dir.file(name)
+            try Bytes.write(bytes, path)
+            let r = FileInspector.inspect(path: path)
+            #expect(r.format == format && r.verdict == verdict, "\(name): \(r.format) \(describe(r))")
+            if let code { #expect(r.has(code), "\(name): \(describe(r))") }
+            if format == .mp3 && verdict != .broken {
+                #expect(r.frameCount == Int64(MP3TestFrames.frames(mp3).count), "\(name): \(describe(r))")
+            }
+        }
+        let text = FileInspector.inspect(path: dir.file("text.wav.part")).reasons.first?.message ?? ""
+        #expect(text.hasPrefix("file is named .wav but does not start with RIFF"), "\(text)")
     }
 }

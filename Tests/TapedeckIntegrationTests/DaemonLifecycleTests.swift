@@ -66,3 +66,29 @@ import TapedeckTestSupport
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
     }
 }
+
+/// sd_notify as systemd would see it, read from a socket of the test's own.
+@Suite struct DaemonNotifyTests {
+    @Test func readyStatusWatchdogAndStopping() throws {
+        let notify = try NotifySocket(.path)
+        let daemon = try DaemonHarness.virtual()
+        daemon.extraEnvironment = ["NOTIFY_SOCKET": notify.notifySocket, "WATCHDOG_USEC": "1000000"]
+        try daemon.start()
+        // READY=1 comes once the devices capture and the socket listens: the socket is there.
+        let ready = notify.receive(timeout: 5) ?? ""
+        #expect(ready == "READY=1\nSTATUS=4 station(s), 0 recording(s) active", "\(ready)")
+        #expect(FileManager.default.fileExists(atPath: daemon.socketPath))
+        let c = try daemon.connect()
+        _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
+        _ = c.request("function=recording&agent_user=1000&value=START")
+        usleep(1_600_000)    // at least one watchdog ping (every 0.5 s, once progress is seen)
+        var seen = notify.drain()
+        #expect(seen.contains("STATUS=1 recording(s) active"), "\(seen)")
+        #expect(seen.contains("WATCHDOG=1"), "\(seen)")
+        let result = daemon.stop()
+        #expect(result?.status == 0)
+        seen = notify.drain()
+        #expect(seen.contains("STOPPING=1\nSTATUS=finalising 1 recording(s)"), "\(seen)")
+        #expect(seen.last == "STATUS=0 recording(s) active", "\(seen)")
+    }
+}

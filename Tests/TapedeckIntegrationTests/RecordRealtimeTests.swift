@@ -15,7 +15,8 @@ import TapedeckTestSupport
         try pulse.addNullSink(sink)
         try dir.defineALSA("pcm.station { type pulse; device \"\(sink).monitor\" }")
         let tones = dir.file("tones.wav")
-        try Sox.stereoTone(tones, left: agentTone, right: customerTone, seconds: seconds)
+        // Longer than any test needs: a loaded machine may start the recorder late.
+        try Sox.stereoTone(tones, left: agentTone, right: customerTone, seconds: seconds + 30)
         let player = try pulse.play(tones, sink: sink)
         usleep(300_000)   // let the tones reach the sink before recording starts
         return (pulse, dir.environment.merging(pulse.environment) { a, _ in a }, player)

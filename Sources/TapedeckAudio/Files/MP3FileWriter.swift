@@ -30,7 +30,7 @@ public final class MP3FileWriter: AudioFileWriter {
         }
         self.out = .allocate(capacity: outCapacity)
         let info = MP3InfoFrame(sampleRate: spec.sampleRate, channels: spec.channels, bitrateKbps: spec.effectiveBitrate)
-        self.ownInfo = info.lameTagFits ? nil : info
+        self.ownInfo = info.lameTagFits || !info.countsFit ? nil : info
         if let info = ownInfo, let fd {
             let placeholder = info.bytes(frames: 0, streamBytes: 0, delay: 0, padding: 0, musicCRC: 0)
             do throws(FileError) {

@@ -1,4 +1,4 @@
-/// An Info (CBR Xing) frame with a LAME extension, for the CBR settings at which LAME's
+/// An Info (CBR Xing) frame with a LAME extension (where it fits), for the CBR settings at which LAME's
 /// own tag does not fit in one frame (LAME then writes none: 16 kbit/s mono at 8 kHz,
 /// VICIdial's default, is one). It carries the frame and byte counts and the encoder
 /// delay and padding, so players see the exact duration.
@@ -16,6 +16,10 @@ struct MP3InfoFrame {
     var tagOffset: Int { 4 + (isMPEG1 ? (channels == 1 ? 17 : 32) : (channels == 1 ? 9 : 17)) }
     /// Whether LAME's own Info/LAME tag fits in a frame at these settings (its rule).
     var lameTagFits: Bool { frameBytes >= tagOffset + 156 }
+    /// Whether the LAME extension (delay, padding, CRCs: 36 bytes) fits after the counts.
+    var extensionFits: Bool { frameBytes >= tagOffset + 16 + 36 }
+    /// Whether an Info frame fits at all ("Info", flags, frames, bytes).
+    var countsFit: Bool { frameBytes >= tagOffset + 16 }
 
     /// The 4-byte header of this stream's frames (no CRC, no padding).
     var header: [UInt8] {
@@ -41,6 +45,9 @@ struct MP3InfoFrame {
         put(be32(0x3))                         // frames and bytes fields present
         put(be32(frames))
         put(be32(streamBytes))
+        // At the very lowest bitrates (8 kbit/s stereo at 8 kHz: 72-byte frames) only the
+        // counts fit; players then take the duration from the frame count alone.
+        guard extensionFits else { return f }
         put(Array("LAME3.100".utf8))
         put([0x01])                            // tag revision 0, CBR
         put([UInt8(min(255, sampleRate / 2 / 100))]) // lowpass / 100 Hz

@@ -120,6 +120,18 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
 
     public func captureStats(device: String) -> CaptureStats? { devices[device]?.capture.stats }
 
+    /// Counters that advance while the engine is alive: frames captured per running
+    /// device, and the writer's loop ticks (for the watchdog). A device known to have failed
+    /// is left out: it is down and reported as such, not a stalled daemon.
+    public var progressCounters: [String: UInt64] {
+        var c: [String: UInt64] = ["writer": writer.ticks.load(ordering: .relaxed)]
+        for (name, d) in devices {
+            let stats = d.capture.stats
+            if stats.state == .running { c["capture " + name] = stats.framesCaptured }
+        }
+        return c
+    }
+
     // MARK: RecordingBackend
 
     public func unavailability(of station: String) -> String? {

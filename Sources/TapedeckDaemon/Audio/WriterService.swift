@@ -42,6 +42,8 @@ final class WriterService: @unchecked Sendable {
     private var thread: Thread?
     private let exited = DispatchSemaphore(value: 0)
     private let logger: Logger
+    /// Loop iterations so far: advances every 20 ms while the writer is alive, busy or not.
+    let ticks = Atomic<UInt64>(0)
     static let interval = 0.02
 
     init(logger: Logger) { self.logger = logger }
@@ -85,6 +87,7 @@ final class WriterService: @unchecked Sendable {
             while i < active.count {
                 if service(active[i]) { active.remove(at: i) } else { i += 1 }
             }
+            ticks.add(1, ordering: .relaxed)
             if stopping && active.isEmpty { break }
             _ = wake.wait(timeout: .now() + Self.interval)
         }
