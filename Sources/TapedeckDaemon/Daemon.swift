@@ -42,12 +42,14 @@ public final class Daemon: @unchecked Sendable {
             historySeconds: Double(c.recording.historySeconds))
         engine = try AudioEngine(layout: layout, logger: logger)
         events = EventHub(timeZone: timeZone)
-        let settings = ControllerSettings(
+        var settings = ControllerSettings(
             serverIP: c.serverIP, spool: c.spool, format: c.recording.format == .mp3 ? .mp3 : .wav,
             monoBitrate: c.recording.monoBitrate, stereoBitrate: c.recording.stereoBitrate,
             recordingTemplate: FilenameTemplate(c.recording.template),
             stereoTemplate: FilenameTemplate(c.recording.stereoTemplate),
             stations: c.stations.map(\.name), timeZone: timeZone)
+        settings.limitSeconds = Double(c.recording.limitMinutes) * 60
+        settings.silenceThresholdDBFS = c.recording.silenceThresholdDBFS
         let counter = ActivitySink(report: activity)
         controller = Controller(settings: settings, backend: engine, store: LogStore(log: log),
                                 events: FanOutSink([events, counter]))

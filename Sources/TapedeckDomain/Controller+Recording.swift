@@ -11,30 +11,49 @@ extension Controller {
                 return .failure(.agentNotLoggedIn(agentUser: command.agentUser))
             }
             return .recordingStatus(command.function, session.agent, active: session.active(command.function).map(\.current))
-        case .pause, .resume, .mask, .unmask:
-            guard let session = session(command.agentUser) else {
-                return .failure(.agentNotLoggedIn(agentUser: command.agentUser))
-            }
-            return .failure(.invalidState(command.function, command.action.verb, session.agent,
-                                          reason: "\(command.action.verb.rawValue) is not supported by this daemon yet"))
+        case .pause(let behavior): return control(command, .pause(skip: behavior == .skip))
+        case .resume: return control(command, .resume)
+        case .mask: return control(command, .mask)
+        case .unmask: return control(command, .unmask)
         }
+    }
+
+    /// What a START / BEGIN (or a campaign policy) asks for.
+    struct StartRequest {
+        var function: RecordingFunction
+        var agentUser: String
+        var options: StartOptions
+        var origin: RecordingOrigin = .api
+        var forced = false
+        /// For campaign starts: the call they belong to.
+        var callSerial: Int?
+    }
+
+    func start(_ function: RecordingFunction, _ agentUser: String, _ options: StartOptions) -> Reply {
+        start(StartRequest(function: function, agentUser: agentUser, options: options))
     }
 
     /// START / BEGIN. The audio begins where the station's ring stood when the command
     /// arrived (the mark is taken first), not when the writer gets to it.
-    func start(_ function: RecordingFunction, _ agentUser: String, _ options: StartOptions) -> Reply {
+    func start(_ request: StartRequest) -> Reply {
+        let function = request.function, agentUser = request.agentUser, options = request.options
         let arrival = clock()
         guard let station = session(agentUser)?.agent.station else {
             return .failure(.agentNotLoggedIn(agentUser: agentUser))
         }
+        let preroll = Double(options.prerollMilliseconds ?? 0) / 1000
+        if preroll > backend.historySeconds {
+            return .failure(invalid(function, agentUser, "preroll",
+                                    "must be at most \(Int(backend.historySeconds)) seconds (the station's history)"))
+        }
         let mark: AudioMark
         do throws(BackendError) {
-            mark = try backend.mark(station: station, prerollSeconds: Double(options.prerollMilliseconds ?? 0) / 1000)
+            mark = try backend.mark(station: station, prerollSeconds: preroll)
         } catch {
             return .failure(.stationUnavailable(station: station, agentUser: agentUser, reason: error.reason))
         }
         // Events are sent after the lock is released: a sink may call back into the controller.
-        var event: Event?
+        var events: [Event] = []
         let reply = state.withLock { s -> Reply in
             guard var session = s.sessions[agentUser] else { return .failure(.agentNotLoggedIn(agentUser: agentUser)) }
             let agent = session.agent
@@ -44,14 +63,24 @@ extension Controller {
             if let reason = backend.unavailability(of: agent.station) {
                 return .failure(.stationUnavailable(station: agent.station, agentUser: agentUser, reason: reason))
             }
-            if function == .stereoRecording, let running = session.active(.stereoRecording).first {
+            if request.origin == .api, session.call?.call.campaignRecording == .never {
+                return .failure(.recordingDisabled(function, agent))
+            }
+            if request.origin == .api, function == .stereoRecording, let running = session.active(.stereoRecording).first {
                 return .failure(.stereoRecordingActive(agent, recordingID: running.snapshot.id))
             }
             let kind: RecordingSnapshot.Kind = function == .stereoRecording ? .stereo : .mono
             let format = options.format ?? settings.format
+            if options.bitrate != nil && format != .mp3 {
+                return .failure(invalid(function, agentUser, "bitrate", "applies to mp3 only (this recording is \(format.rawValue))"))
+            }
+            let bitrate = options.bitrate ?? (kind == .stereo ? settings.stereoBitrate : settings.monoBitrate)
+            let call = request.callSerial == nil || session.call?.serial == request.callSerial ? session.call : nil
             let template = function == .stereoRecording ? settings.stereoTemplate : settings.recordingTemplate
-            var values = FilenameTemplate.Values(date: arrival, timeZone: settings.timeZone, agent: agentUser,
-                                                 station: agent.station)
+            var values = FilenameTemplate.Values(
+                date: arrival, timeZone: settings.timeZone, agent: agentUser, custPhone: call?.call.phoneNumber,
+                campaign: call?.call.campaign, inGroup: call?.call.ingroup, leadID: call?.call.leadID,
+                vendorLeadCode: call?.call.vendorLeadCode, callID: call?.call.callID, station: agent.station)
             // The row is written first (its recording_id may be part of the name), under a
             // provisional name; the final name follows at once.
             let provisional = template.render(values, stage: options.stage)
@@ -60,7 +89,17 @@ extension Controller {
                 agentUser: agentUser, sessionID: agent.sessionID, station: agent.station,
                 filename: provisional, filePath: settings.spool + "/" + provisional + format.fileExtension,
                 durationSeconds: 0, sizeBytes: 0, stage: options.stage,
-                serverIP: settings.serverIP, startTime: arrival, createdAt: arrival, updatedAt: arrival)
+                serverIP: settings.serverIP, startTime: arrival, createdAt: arrival, updatedAt: arrival,
+                callID: call?.call.callID, leadID: call?.call.leadID)
+            var rules = EndRules(timeoutSeconds: min(Double(options.timeout ?? Int.max), settings.limitSeconds),
+                                 silenceSeconds: options.endOnSilence.map(Double.init),
+                                 silenceThresholdDBFS: settings.silenceThresholdDBFS, key: options.endOnKey)
+            if rules.timeoutSeconds == Double(Int.max) { rules.timeoutSeconds = settings.limitSeconds }
+            var plan = RecordingPlan(station: agent.station, kind: kind, format: format,
+                                     bitrateKbps: format == .mp3 ? bitrate : nil, path: snapshot.filePath, rules: rules)
+            if let problem = backend.problem(with: plan) {
+                return .failure(invalid(function, agentUser, options.bitrate != nil ? "bitrate" : "format", problem))
+            }
             do {
                 snapshot.id = try store.insertStarted(snapshot)
             } catch {
@@ -68,44 +107,68 @@ extension Controller {
             }
             values.recordingID = snapshot.id
             let name = FilenameTemplate.uniqued(template.render(values, stage: options.stage)) { candidate in
-                s.namesInUse.contains(candidate) || Self.fileExists(settings.spool, candidate)
+                let taken = [candidate] + (options.splitLegs ? [candidate + "-agent", candidate + "-customer"] : [])
+                return taken.contains { s.namesInUse.contains($0) || Self.fileExists(settings.spool, $0) }
             }
             snapshot.filename = name
             snapshot.filePath = settings.spool + "/" + name + format.fileExtension
-            let bitrate = options.bitrate ?? (kind == .stereo ? settings.stereoBitrate : settings.monoBitrate)
-            let plan = RecordingPlan(station: agent.station, kind: kind, format: format,
-                                     bitrateKbps: format == .mp3 ? bitrate : nil, path: snapshot.filePath)
+            plan.path = snapshot.filePath
+            var legs: [RecordingSnapshot] = []
+            if options.splitLegs {
+                for (legKind, suffix) in [(RecordingSnapshot.Kind.agentLeg, "-agent"), (.customerLeg, "-customer")] {
+                    var leg = snapshot
+                    leg.kind = legKind
+                    leg.filename = name + suffix
+                    leg.filePath = settings.spool + "/" + leg.filename + format.fileExtension
+                    do { leg.id = try store.insertStarted(leg) } catch {
+                        return .failure(.startFailed(function, agent, reason: "recording log: \(error)"))
+                    }
+                    legs.append(leg)
+                }
+                plan.legPaths = (legs[0].filePath, legs[1].filePath)
+            }
             let handle: any RecordingHandle
             do throws(BackendError) {
                 handle = try backend.start(plan, from: mark)
             } catch {
-                snapshot.status = .failed
-                snapshot.cause = "error"
-                snapshot.failureReason = error.reason
-                snapshot.endTime = clock()
-                snapshot.updatedAt = snapshot.endTime!
-                try? store.complete(snapshot, framesLost: 0)
-                event = Event(.recordingFailed(snapshot, reason: error.reason), createdAt: snapshot.updatedAt)
+                let end = clock()
+                for var r in [snapshot] + legs {
+                    r.status = .failed
+                    r.cause = "error"
+                    r.failureReason = error.reason
+                    r.endTime = end
+                    r.updatedAt = end
+                    try? store.complete(r, framesLost: 0)
+                    events.append(Event(.recordingFailed(r, reason: error.reason), createdAt: end))
+                }
                 return .failure(.startFailed(function, agent, reason: error.reason))
             }
             if name != provisional { try? store.setLocation(id: snapshot.id, filename: name, location: snapshot.filePath) }
-            s.namesInUse.insert(name)
-            session.recordings.append(LiveRecording(snapshot: snapshot, handle: handle))
+            s.namesInUse.formUnion([name] + legs.map(\.filename))
+            session.recordings.append(LiveRecording(
+                snapshot: snapshot, legs: legs, handle: handle, origin: request.origin, forced: request.forced,
+                minDurationSeconds: options.minDurationMilliseconds.map { Double($0) / 1000 }, callSerial: call?.serial))
             s.sessions[agentUser] = session
-            event = Event(.recordingStarted(snapshot), createdAt: arrival)
+            events += ([snapshot] + legs).map { Event(.recordingStarted($0), createdAt: arrival) }
             return .recordingStarted(agent, snapshot)
         }
-        if let event { events.publish(event) }
+        for e in events { self.events.publish(e) }
         return reply
     }
 
-    /// STOP / END: every running recording of that function ends; the reply comes once
-    /// their files are final.
+    func invalid(_ function: RecordingFunction, _ agentUser: String, _ name: String, _ reason: String) -> ControlError {
+        .invalidParameter(InvalidParameter(function: function == .recording ? .recording : .stereoRecording,
+                                           name: name, problem: .malformed(reason), agentUser: agentUser))
+    }
+
+    /// STOP / END: every running recording of that function ends (not ALLFORCE campaign
+    /// ones); the reply comes once their files are final.
     func stop(_ function: RecordingFunction, _ agentUser: String) -> Reply {
         let taken: (AgentSnapshot, [LiveRecording])? = state.withLock { s in
             guard var session = s.sessions[agentUser] else { return nil }
-            let ending = session.active(function)
-            session.recordings.removeAll { $0.snapshot.function == function }
+            let ending = session.active(function).filter { !$0.forced }
+            let ids = Set(ending.map(\.snapshot.id))
+            session.recordings.removeAll { ids.contains($0.snapshot.id) }
             s.sessions[agentUser] = session
             return (session.agent, ending)
         }
@@ -114,36 +177,116 @@ extension Controller {
         return .recordingStopped(function, agent, completed: complete(live, cause: "stopped"))
     }
 
-    /// Ends `live` recordings: waits for their files, completes their log rows, sends
-    /// their events. Returns their final snapshots.
-    func complete(_ live: [LiveRecording], cause: String) -> [RecordingSnapshot] {
+    /// PAUSE / RESUME / MASK / UNMASK on all of the agent's recordings of that function.
+    func control(_ command: RecordingCommand, _ action: RecordingControlAction) -> Reply {
+        let verb = command.action.verb
+        let result: Result<(AgentSnapshot, [RecordingSnapshot]), ControlError> = state.withLock { s in
+            guard var session = s.sessions[command.agentUser] else {
+                return .failure(.agentNotLoggedIn(agentUser: command.agentUser))
+            }
+            let agent = session.agent
+            let ids = Set(session.active(command.function).map(\.snapshot.id))
+            guard !ids.isEmpty else { return .failure(.nothingRunning(command.function, verb, agent)) }
+            let targets = session.recordings.indices.filter { ids.contains(session.recordings[$0].snapshot.id) }
+            let refusal: String? = switch action {
+            case .pause: targets.allSatisfy { session.recordings[$0].paused } ? "already paused" : nil
+            case .resume: targets.allSatisfy { !session.recordings[$0].paused } ? "not paused" : nil
+            case .mask: targets.allSatisfy { session.recordings[$0].masked } ? "already masked" : nil
+            case .unmask: targets.allSatisfy { !session.recordings[$0].masked } ? "not masked" : nil
+            }
+            if let refusal { return .failure(.invalidState(command.function, verb, agent, reason: refusal)) }
+            var affected: [RecordingSnapshot] = []
+            for i in targets {
+                var r = session.recordings[i]
+                let applies: Bool = switch action {
+                case .pause: !r.paused
+                case .resume: r.paused
+                case .mask: !r.masked
+                case .unmask: r.masked
+                }
+                guard applies else { continue }
+                r.handle.control(action)
+                switch action {
+                case .pause: r.paused = true
+                case .resume: r.paused = false
+                case .mask: r.masked = true
+                case .unmask: r.masked = false
+                }
+                session.recordings[i] = r
+                affected.append(r.current)
+            }
+            s.sessions[command.agentUser] = session
+            return .success((agent, affected))
+        }
+        switch result {
+        case .success(let (agent, affected)): return .recordingControlled(command.function, verb, agent, affected: affected)
+        case .failure(let error): return .failure(error)
+        }
+    }
+
+    /// Ends `live` recordings: waits for their files (or takes the results given, for
+    /// recordings that ended by themselves), completes their log rows, sends their events.
+    /// Returns their final snapshots (main files, then legs).
+    func complete(_ live: [LiveRecording], cause: String, results given: [FinishedRecording]? = nil) -> [RecordingSnapshot] {
         guard !live.isEmpty else { return [] }
-        let finished = backend.finish(live.map(\.handle))
+        let finished = given ?? backend.finish(live.map(\.handle))
         let end = clock()
         var done: [RecordingSnapshot] = []
         for (recording, result) in zip(live, finished) {
-            var s = recording.snapshot
-            s.endTime = end
-            s.updatedAt = end
-            s.durationSeconds = result.durationSeconds
-            s.sizeBytes = result.sizeBytes
-            s.cause = result.error == nil ? cause : "error"
-            if let error = result.error {
-                s.status = .failed
-                s.failureReason = error
-            } else {
-                s.status = .completed
+            let tooShort = recording.minDurationSeconds.map { result.error == nil && result.durationSeconds < $0 } ?? false
+            let parts = [(recording.snapshot, result)] + zip(recording.legs, result.legs).map { ($0, $1) }
+            for (snapshot, file) in parts {
+                var s = snapshot
+                s.endTime = end
+                s.updatedAt = end
+                s.durationSeconds = file.durationSeconds
+                s.sizeBytes = file.sizeBytes
+                s.pausedSeconds = result.pausedSeconds
+                s.maskedSeconds = result.maskedSeconds
+                if let error = result.error {
+                    s.status = .failed
+                    s.cause = "error"
+                    s.failureReason = error
+                } else if tooShort {
+                    // FreeSWITCH's RECORD_MIN_SEC: the file goes, the row stays.
+                    try? FileManager.default.removeItem(atPath: file.path)
+                    s.status = .discarded
+                    s.cause = "too_short"
+                    s.sizeBytes = 0
+                } else {
+                    s.status = .completed
+                    s.cause = result.cause ?? cause
+                }
+                try? store.complete(s, framesLost: result.framesLost)
+                if let error = result.error {
+                    events.publish(Event(.recordingFailed(s, reason: error), createdAt: end))
+                } else {
+                    events.publish(Event(.recordingCompleted(s), createdAt: end))
+                }
+                done.append(s)
             }
-            try? store.complete(s, framesLost: result.framesLost)
-            if let error = result.error {
-                events.publish(Event(.recordingFailed(s, reason: error), createdAt: end))
-            } else {
-                events.publish(Event(.recordingCompleted(s), createdAt: end))
-            }
-            done.append(s)
         }
-        state.withLock { st in for r in live { st.namesInUse.remove(r.snapshot.filename) } }
+        state.withLock { st in
+            for r in live { st.namesInUse.subtract([r.snapshot.filename] + r.legs.map(\.filename)) }
+        }
         return done
+    }
+
+    /// A recording ended by itself (timeout, silence, key): take it off its session and
+    /// complete it. One a STOP already took is left to that STOP.
+    func autoEnded(_ handle: any RecordingHandle, _ result: FinishedRecording) {
+        let live: LiveRecording? = state.withLock { s in
+            for (user, var session) in s.sessions {
+                if let i = session.recordings.firstIndex(where: { $0.handle === handle }) {
+                    let r = session.recordings.remove(at: i)
+                    s.sessions[user] = session
+                    return r
+                }
+            }
+            return nil
+        }
+        guard let live else { return }
+        _ = complete([live], cause: result.cause ?? "stopped", results: [result])
     }
 
     static func fileExists(_ spool: String, _ name: String) -> Bool {
@@ -154,7 +297,7 @@ extension Controller {
         }
     }
 
-    // MARK: Lookup and calls
+    // MARK: Lookup
 
     public static let lookupLimit = 100_000
 
@@ -165,15 +308,5 @@ extension Controller {
         } catch {
             return .failure(.noRecordingsFound(search: query.searchText))
         }
-    }
-
-    func callStart(_ call: CallStart) -> Reply {
-        guard let session = session(call.agentUser) else { return .failure(.agentNotLoggedIn(agentUser: call.agentUser)) }
-        return .failure(.invalidState(.recording, .start, session.agent, reason: "call_start is not supported by this daemon yet"))
-    }
-
-    func callEnd(_ agentUser: String) -> Reply {
-        guard let session = session(agentUser) else { return .failure(.agentNotLoggedIn(agentUser: agentUser)) }
-        return .failure(.invalidState(.recording, .stop, session.agent, reason: "call_end is not supported by this daemon yet"))
     }
 }

@@ -22,6 +22,8 @@ public final class Controller: Sendable {
         var namesInUse: Set<String> = []
         /// False once shutdown began: no new recordings.
         var accepting = true
+        /// Numbers the calls, so a delayed campaign start knows its call is still on.
+        var callSerial = 0
     }
 
     public init(settings: ControllerSettings, backend: any RecordingBackend, store: any RecordingStore,
@@ -31,6 +33,7 @@ public final class Controller: Sendable {
         self.store = store
         self.events = events
         self.clock = clock
+        backend.onAutoEnd { [weak self] handle, result in self?.autoEnded(handle, result) }
     }
 
     /// Handles one request and returns its reply. Blocks until the reply is true: a STOP
@@ -68,6 +71,7 @@ public final class Controller: Sendable {
             for key in s.sessions.keys {
                 all += s.sessions[key]!.recordings
                 s.sessions[key]!.recordings = []
+                s.sessions[key]!.call = nil
             }
             return all
         }

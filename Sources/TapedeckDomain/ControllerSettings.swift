@@ -13,6 +13,9 @@ public struct ControllerSettings: Sendable {
     public var stereoTemplate: FilenameTemplate
     public var stations: [String]
     public var timeZone: TimeZone
+    /// No recording runs longer than this (VICIdial's recording limit).
+    public var limitSeconds: Double = 3600
+    public var silenceThresholdDBFS: Double = -45
 
     public init(serverIP: String, spool: String, format: RecordingSnapshot.Format = .wav,
                 monoBitrate: Int = 16, stereoBitrate: Int = 32,

@@ -12,8 +12,16 @@ public protocol RecordingBackend: Sendable {
     /// Creates the file and starts writing the station's audio from `mark`.
     func start(_ plan: RecordingPlan, from mark: AudioMark) throws(BackendError) -> any RecordingHandle
     /// Ends the recordings at the audio that has arrived by now, and waits until their
-    /// files are final (complete, synced, renamed into place).
+    /// files are final (complete, synced, renamed into place). A recording that already
+    /// ended by itself returns that result.
     func finish(_ handles: [any RecordingHandle]) -> [FinishedRecording]
+    /// Seconds of history each station keeps (the most pre-roll a START can ask for).
+    var historySeconds: Double { get }
+    /// Why a recording with these settings cannot be made on `station`, or nil.
+    func problem(with plan: RecordingPlan) -> String?
+    /// Called (on the writer's thread) with each recording that ended by itself — timeout,
+    /// silence, key — once its files are final.
+    func onAutoEnd(_ handler: @escaping @Sendable (any RecordingHandle, FinishedRecording) -> Void)
 }
 
 /// A position in a station's audio.
@@ -36,14 +44,51 @@ public struct RecordingPlan: Sendable, Equatable {
     public var bitrateKbps: Int?
     /// The final path of the file.
     public var path: String
+    /// With `legs=split`: the final paths of the agent's and the customer's leg files.
+    public var legPaths: (agent: String, customer: String)?
+    public var rules: EndRules
+
     public init(station: String, kind: RecordingSnapshot.Kind, format: RecordingSnapshot.Format,
-                bitrateKbps: Int?, path: String) {
+                bitrateKbps: Int?, path: String, legPaths: (agent: String, customer: String)? = nil,
+                rules: EndRules = EndRules()) {
         self.station = station
         self.kind = kind
         self.format = format
         self.bitrateKbps = bitrateKbps
         self.path = path
+        self.legPaths = legPaths
+        self.rules = rules
     }
+
+    public static func == (a: RecordingPlan, b: RecordingPlan) -> Bool {
+        a.station == b.station && a.kind == b.kind && a.format == b.format && a.bitrateKbps == b.bitrateKbps
+            && a.path == b.path && a.legPaths?.agent == b.legPaths?.agent && a.legPaths?.customer == b.legPaths?.customer
+            && a.rules == b.rules
+    }
+}
+
+/// What ends a recording by itself.
+public struct EndRules: Sendable, Equatable {
+    /// Seconds of unpaused audio (the request's `timeout`, or the global limit).
+    public var timeoutSeconds: Double?
+    /// Seconds of silence on both legs.
+    public var silenceSeconds: Double?
+    public var silenceThresholdDBFS: Double
+    /// A DTMF key on the customer leg.
+    public var key: Character?
+
+    public init(timeoutSeconds: Double? = nil, silenceSeconds: Double? = nil, silenceThresholdDBFS: Double = -45,
+                key: Character? = nil) {
+        self.timeoutSeconds = timeoutSeconds
+        self.silenceSeconds = silenceSeconds
+        self.silenceThresholdDBFS = silenceThresholdDBFS
+        self.key = key
+    }
+}
+
+/// A control on a running recording, applied from the point of the audio where it arrived.
+public enum RecordingControlAction: Sendable, Equatable {
+    case pause(skip: Bool), resume, mask, unmask
 }
 
 /// A running recording, as the backend knows it.
@@ -51,6 +96,8 @@ public protocol RecordingHandle: AnyObject, Sendable {
     var plan: RecordingPlan { get }
     /// Seconds of audio written so far.
     var secondsWritten: Double { get }
+    /// Pauses, resumes, masks or unmasks from the audio arriving now.
+    func control(_ action: RecordingControlAction)
 }
 
 /// A recording's end: the file (when one was completed) and what went wrong, if anything.
@@ -61,12 +108,24 @@ public struct FinishedRecording: Sendable, Equatable {
     public var framesLost: UInt64
     /// Set when the file could not be completed (the reason in words).
     public var error: String?
-    public init(path: String, durationSeconds: Double, sizeBytes: Int64, framesLost: UInt64 = 0, error: String? = nil) {
+    /// Why it ended by itself (`timeout`, `silence`, `key`), if it did.
+    public var cause: String?
+    public var pausedSeconds: Double
+    public var maskedSeconds: Double
+    /// With `legs=split`: the agent's and the customer's files, in that order.
+    public var legs: [FinishedRecording]
+
+    public init(path: String, durationSeconds: Double, sizeBytes: Int64, framesLost: UInt64 = 0, error: String? = nil,
+                cause: String? = nil, pausedSeconds: Double = 0, maskedSeconds: Double = 0, legs: [FinishedRecording] = []) {
         self.path = path
         self.durationSeconds = durationSeconds
         self.sizeBytes = sizeBytes
         self.framesLost = framesLost
         self.error = error
+        self.cause = cause
+        self.pausedSeconds = pausedSeconds
+        self.maskedSeconds = maskedSeconds
+        self.legs = legs
     }
 }
 

@@ -84,8 +84,11 @@ private func readChecked(_ ring: HistoryRing, _ cursor: inout RingCursor, max: I
         #expect(ring.cursor(prerollFrames: 9000).position == 0)
         writeSignal(ring, from: 5000, count: ring.capacity)
         let w = ring.writePosition
-        // Never further back than three quarters of the ring (the writer may be overwriting the rest).
-        #expect(ring.cursor(prerollFrames: 10 * ring.capacity).position == w - UInt64(ring.capacity - ring.capacity / 4))
+        // Never further back than the ring less a margin (the writer may be overwriting the rest),
+        // and at least the history it was made for.
+        #expect(ring.maximumPrerollFrames == ring.capacity - 4096)
+        #expect(ring.maximumPrerollFrames >= 8000)
+        #expect(ring.cursor(prerollFrames: 10 * ring.capacity).position == w - UInt64(ring.maximumPrerollFrames))
         var c = ring.cursor(prerollFrames: 8000)
         #expect(readChecked(ring, &c, max: 8000) == RingRead(frames: 8000, lost: 0))
     }

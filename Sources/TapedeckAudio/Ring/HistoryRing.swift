@@ -92,11 +92,15 @@ public final class HistoryRing: @unchecked Sendable {
 
     // MARK: Readers (any thread, each with its own cursor)
 
+    /// How far back a cursor may start: the whole ring but a margin, so a reader starting
+    /// there is not lapped before it begins (at least the history the ring was made for).
+    public var maximumPrerollFrames: Int { capacity - min(4096, capacity / 4) }
+
     /// A cursor at the newest frame, or `prerollFrames` back in history (limited to what
     /// the ring still holds).
     public func cursor(prerollFrames: Int = 0) -> RingCursor {
         let w = written.load(ordering: .acquiring)
-        let back = UInt64(max(0, min(prerollFrames, capacity - capacity / 4)))
+        let back = UInt64(max(0, min(prerollFrames, maximumPrerollFrames)))
         return RingCursor(position: w > back ? w - back : 0)
     }
 

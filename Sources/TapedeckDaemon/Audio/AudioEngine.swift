@@ -62,6 +62,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         let ring: HistoryRing
     }
 
+    public let historySeconds: Double
     private let devices: [String: DeviceRuntime]
     private let stations: [String: StationRuntime]
     private let writer: WriterService
@@ -71,6 +72,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
     /// whole start (nothing runs half-configured).
     public init(layout: EngineLayout, logger: Logger) throws {
         self.logger = logger
+        self.historySeconds = layout.historySeconds
         var stations: [String: StationRuntime] = [:]
         var devices: [String: DeviceRuntime] = [:]
         var started: [any CaptureControl] = []
@@ -148,26 +150,61 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
                          sampleRate: s.ring.sampleRate)
     }
 
-    public func start(_ plan: RecordingPlan, from mark: AudioMark) throws(BackendError) -> any RecordingHandle {
-        guard let s = stations[plan.station] else { throw BackendError("no such station \(plan.station)") }
-        let mode: MixMode = switch plan.kind {
+    static func mode(_ kind: RecordingSnapshot.Kind) -> MixMode {
+        switch kind {
         case .mono: .mono()
         case .stereo: .stereo()
         case .agentLeg: .agent
         case .customerLeg: .customer
         }
-        let spec = AudioFileSpec(format: plan.format == .mp3 ? .mp3 : .wav, sampleRate: s.ring.sampleRate,
-                                 channels: mode.outputChannels, bitrateKbps: plan.bitrateKbps)
-        let writer: any AudioFileWriter
-        do throws(WriterError) {
-            writer = try AudioFileWriters.make(spec, path: plan.path)
-        } catch {
-            throw BackendError(error.description)
+    }
+
+    func spec(_ plan: RecordingPlan, _ mode: MixMode, rate: Int) -> AudioFileSpec {
+        AudioFileSpec(format: plan.format == .mp3 ? .mp3 : .wav, sampleRate: rate, channels: mode.outputChannels,
+                      bitrateKbps: mode.outputChannels == 1 || plan.kind == .stereo ? plan.bitrateKbps : nil)
+    }
+
+    public func problem(with plan: RecordingPlan) -> String? {
+        guard let s = stations[plan.station] else { return "no such station \(plan.station)" }
+        return spec(plan, Self.mode(plan.kind), rate: s.ring.sampleRate).problem
+    }
+
+    public func start(_ plan: RecordingPlan, from mark: AudioMark) throws(BackendError) -> any RecordingHandle {
+        guard let s = stations[plan.station] else { throw BackendError("no such station \(plan.station)") }
+        let rate = s.ring.sampleRate
+        var files: [(MixMode, String)] = [(Self.mode(plan.kind), plan.path)]
+        if let legs = plan.legPaths { files += [(.agent, legs.agent), (.customer, legs.customer)] }
+        var outputs: [PipelineOutput] = []
+        for (mode, path) in files {
+            // Leg files are mono: at the mono bitrate when the main file is stereo.
+            var legPlan = plan
+            if mode.outputChannels == 1 && plan.kind == .stereo, plan.bitrateKbps != nil {
+                legPlan.bitrateKbps = AudioFileSpec.defaultBitrate(channels: 1)
+            }
+            do throws(WriterError) {
+                outputs.append(PipelineOutput(mode: mode, writer: try AudioFileWriters.make(spec(legPlan, mode, rate: rate), path: path)))
+            } catch {
+                for o in outputs { o.writer.discard() }
+                throw BackendError(error.description)
+            }
         }
-        let pipeline = RecordingPipeline(ring: s.ring, cursor: RingCursor(position: mark.position), mode: mode, writer: writer)
+        let r = plan.rules
+        let rules = RecordingRules(timeoutFrames: r.timeoutSeconds.map { Int($0 * Double(rate)) },
+                                   endOnSilenceSeconds: r.silenceSeconds, silenceThresholdDBFS: r.silenceThresholdDBFS,
+                                   endOnKey: r.key)
+        let pipeline = RecordingPipeline(
+            ring: s.ring, cursor: RingCursor(position: mark.position), outputs: outputs, rules: rules,
+            keyListener: r.key.map { _ in DTMFKeyListener(sampleRate: rate) },
+            silenceListener: r.silenceSeconds.map {
+                BothLegsSilenceListener(sampleRate: rate, thresholdDBFS: r.silenceThresholdDBFS, seconds: $0)
+            })
         let handle = LiveRecordingHandle(plan: plan, ring: s.ring, pipeline: pipeline)
         self.writer.add(handle)
         return handle
+    }
+
+    public func onAutoEnd(_ handler: @escaping @Sendable (any RecordingHandle, FinishedRecording) -> Void) {
+        writer.onAutoEnd = { handler($0, $1) }
     }
 
     public func finish(_ handles: [any RecordingHandle]) -> [FinishedRecording] {

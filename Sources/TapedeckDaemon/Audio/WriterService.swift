@@ -28,6 +28,17 @@ final class LiveRecordingHandle: RecordingHandle, @unchecked Sendable {
 
     var secondsWritten: Double { Double(frames.load(ordering: .relaxed)) / Double(ring.sampleRate) }
 
+    /// Applies from the audio arriving now: the ring's write position.
+    func control(_ action: RecordingControlAction) {
+        let c: RecordingControl = switch action {
+        case .pause(let skip): .pause(skip: skip)
+        case .resume: .resume
+        case .mask: .mask
+        case .unmask: .unmask
+        }
+        pipeline.controls.send(c, at: ring.writePosition)
+    }
+
     func noteProgress() { frames.store(pipeline.framesWritten, ordering: .relaxed) }
 }
 
@@ -45,6 +56,9 @@ final class WriterService: @unchecked Sendable {
     /// Loop iterations so far: advances every 20 ms while the writer is alive, busy or not.
     let ticks = Atomic<UInt64>(0)
     static let interval = 0.02
+
+    /// Told of every recording that ended by itself, once its files are final.
+    var onAutoEnd: (@Sendable (LiveRecordingHandle, FinishedRecording) -> Void)?
 
     init(logger: Logger) { self.logger = logger }
 
@@ -65,6 +79,7 @@ final class WriterService: @unchecked Sendable {
         wake.signal()
         return handles.map { h in
             h.done.wait()
+            h.done.signal()   // the result stays available to any later waiter
             return h.result ?? FinishedRecording(path: h.plan.path, durationSeconds: 0, sizeBytes: 0, error: "no result")
         }
     }
@@ -107,24 +122,40 @@ final class WriterService: @unchecked Sendable {
             }
             h.noteProgress()
         }
-        guard end != nil, h.failure != nil || h.pipeline.isComplete else { return false }
-        h.result = finalise(h)
+        let ended = h.pipeline.endedBy != nil || h.failure != nil
+        guard ended || (end != nil && h.pipeline.isComplete) else { return false }
+        let result = finalise(h)
+        h.result = result
         h.done.signal()
+        if end == nil { onAutoEnd?(h, result) }
         return true
     }
 
     private func finalise(_ h: LiveRecordingHandle) -> FinishedRecording {
+        let p = h.pipeline
         let rate = Double(h.ring.sampleRate)
+        let paused = Double(p.pausedFrames) / rate, masked = Double(p.maskedFrames) / rate
+        let cause = p.endedBy?.rawValue
         do {
-            let file = try h.pipeline.writer.finish()
-            return FinishedRecording(path: file.path, durationSeconds: file.durationSeconds, sizeBytes: Int64(file.sizeBytes),
-                                     framesLost: h.pipeline.framesLost,
-                                     error: h.failure.map(\.description))
+            let files = try p.finishAll()
+            func result(_ f: FinishedFile) -> FinishedRecording {
+                FinishedRecording(path: f.path, durationSeconds: f.durationSeconds, sizeBytes: Int64(f.sizeBytes),
+                                  framesLost: p.framesLost, error: h.failure.map(\.description), cause: cause,
+                                  pausedSeconds: paused, maskedSeconds: masked)
+            }
+            var main = result(files[0])
+            main.legs = files.dropFirst().map(result)
+            return main
         } catch {
-            return FinishedRecording(path: h.plan.path, durationSeconds: Double(h.pipeline.framesWritten) / rate,
-                                     sizeBytes: Int64(FileSystem.size(of: h.pipeline.writer.partPath) ?? 0),
-                                     framesLost: h.pipeline.framesLost,
-                                     error: (h.failure ?? error).description)
+            let legs = p.outputs.dropFirst().map {
+                FinishedRecording(path: $0.writer.path, durationSeconds: Double($0.writer.framesWritten) / rate,
+                                  sizeBytes: Int64(FileSystem.size(of: $0.writer.partPath) ?? 0),
+                                  error: (h.failure ?? error).description)
+            }
+            return FinishedRecording(path: h.plan.path, durationSeconds: Double(p.framesWritten) / rate,
+                                     sizeBytes: Int64(FileSystem.size(of: p.writer.partPath) ?? 0),
+                                     framesLost: p.framesLost, error: (h.failure ?? error).description, cause: cause,
+                                     pausedSeconds: paused, maskedSeconds: masked, legs: legs)
         }
     }
 }
