@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "TapedeckDaemon",
             dependencies: [
-                "TapedeckAudio", "TapedeckControl", "TapedeckDomain", "TapedeckConfig", "TapedeckLog",
+                "TapedeckAudio", "TapedeckControl", "TapedeckDomain", "TapedeckConfig", "TapedeckLog", "TapedeckFileCheck",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

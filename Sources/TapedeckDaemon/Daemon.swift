@@ -40,8 +40,9 @@ public final class Daemon: @unchecked Sendable {
                                      customerChannel: $0.customerChannel)
             },
             historySeconds: Double(c.recording.historySeconds))
-        engine = try AudioEngine(layout: layout, logger: logger)
         events = EventHub(timeZone: timeZone)
+        CrashRecovery(log: log, spool: c.spool, events: events, logger: logger).run()
+        engine = try AudioEngine(layout: layout, logger: logger)
         var settings = ControllerSettings(
             serverIP: c.serverIP, spool: c.spool, format: c.recording.format == .mp3 ? .mp3 : .wav,
             monoBitrate: c.recording.monoBitrate, stereoBitrate: c.recording.stereoBitrate,

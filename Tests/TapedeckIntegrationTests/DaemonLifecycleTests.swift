@@ -92,3 +92,40 @@ import TapedeckTestSupport
         #expect(seen.last == "STATUS=0 recording(s) active", "\(seen)")
     }
 }
+
+/// SIGKILL with recordings running, then a restart: every file is repaired and moved to
+/// its final name, every row closed with cause `recovered`.
+@Suite struct DaemonRecoveryTests {
+    @Test func aKilledDaemonsRecordingsAreRecoveredAtStart() throws {
+        let daemon = try DaemonHarness.virtual()
+        try daemon.start()
+        let c = try daemon.connect()
+        _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
+        _ = c.request("function=recording&agent_user=1000&value=START&format=wav")
+        _ = c.request("function=stereo_recording&agent_user=1000&value=BEGIN&format=mp3")
+        usleep(2_600_000)
+        daemon.process?.signal(SIGKILL)
+        _ = daemon.process?.wait()
+        let parts = try FileManager.default.contentsOfDirectory(atPath: daemon.spool)
+        #expect(parts.count == 2 && parts.allSatisfy { $0.hasSuffix(".part") }, "\(parts)")
+
+        try daemon.start()
+        let files = try FileManager.default.contentsOfDirectory(atPath: daemon.spool).sorted()
+        #expect(files.count == 2 && files.allSatisfy { !$0.hasSuffix(".part") }, "\(files)")
+        // Every file validates ok, with at least the audio up to the last checkpoint (1.5 s).
+        let v = try Subprocess.run(Binaries.tapedeck, ["validate", "--json", daemon.spool])
+        #expect(v.status == 0, "\(v.stdout)")
+        for line in v.stdout.split(separator: "\n") {
+            let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+            #expect(o["verdict"] as? String == "ok", "\(line)")
+            #expect((o["duration_seconds"] as? Double ?? 0) >= 1.5, "\(line)")
+        }
+        let c2 = try daemon.connect()
+        let rows = (try? JSONSerialization.jsonObject(with: Data((c2.request(#"{"function":"recording_lookup","agent_user":"1000"}"#) ?? "").utf8))) as? [String: Any]
+        let recs = (rows?["data"] as? [String: Any])?["recordings"] as? [[String: Any]] ?? []
+        #expect(recs.count == 2)
+        #expect(recs.allSatisfy { $0["status"] as? String == "completed" && $0["cause"] as? String == "recovered" }, "\(recs)")
+        #expect(recs.allSatisfy { ($0["duration_seconds"] as? Double ?? 0) >= 1.5 && ($0["size_bytes"] as? Int ?? 0) > 0 })
+        daemon.stop()
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import TapedeckAudio
+import TapedeckControl
+import TapedeckDomain
+import TapedeckFileCheck
+import TapedeckLog
+
+/// What a crash (SIGKILL, power cut) left behind, found and finished at start: every
+/// log row still `started` and every `.part` file in the spool. Each file is repaired with
+/// the validate/repair code, renamed to its final name, and its row closed with cause
+/// `recovered` (and `recording.completed` sent). Nothing is left behind or dropped silently.
+struct CrashRecovery {
+    let log: RecordingLog
+    let spool: String
+    let events: any EventSink
+    let logger: Logger
+
+    /// Returns the rows it closed.
+    @discardableResult
+    func run(now: Date = Date()) -> [RecordingRow] {
+        var closed: [RecordingRow] = []
+        let rows: [RecordingRow]
+        do { rows = try log.openRows() } catch {
+            logger.error("cannot read the recording log's open rows", metadata: ["error": "\(error)"])
+            return []
+        }
+        for row in rows {
+            let (ok, problem) = finalise(row.location)
+            let report = FileInspector.inspect(path: row.location)
+            do {
+                let done = try log.complete(
+                    id: row.id, end: now, status: ok ? .completed : .failed, cause: .recovered,
+                    durationSeconds: ok ? report.durationSeconds : nil,
+                    sizeBytes: ok ? Int64(FileSystem.size(of: row.location) ?? 0) : nil, error: problem)
+                closed.append(done)
+                let snapshot = LogStore.snapshot(done)
+                events.publish(Event(ok ? .recordingCompleted(snapshot) : .recordingFailed(snapshot, reason: problem ?? "recovery failed"),
+                                     createdAt: now))
+                logger.notice("recovered a recording left by a crash",
+                              metadata: ["recording_id": "\(row.id)", "path": "\(row.location)", "ok": "\(ok)",
+                                         "error": "\(problem ?? "")"])
+            } catch {
+                logger.error("cannot close a recovered row", metadata: ["recording_id": "\(row.id)", "error": "\(error)"])
+            }
+        }
+        // .part files without an open row (their row was closed, or there was none).
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []
+        for name in names where name.hasSuffix(".part") {
+            let final = spool + "/" + String(name.dropLast(5))
+            let (ok, problem) = finalise(final)
+            logger.notice("recovered a partial file", metadata: ["path": "\(final)", "ok": "\(ok)", "error": "\(problem ?? "")"])
+        }
+        return closed
+    }
+
+    /// Repairs `path.part` if it exists and renames it to `path`. Returns whether `path`
+    /// is now a valid file, and what went wrong if not.
+    private func finalise(_ path: String) -> (Bool, String?) {
+        let part = path + ".part"
+        let fm = FileManager.default
+        if fm.fileExists(atPath: part) {
+            do {
+                let outcome = try FileRepairer.repair(path: part)
+                if outcome.status == .refused {
+                    return (false, "cannot repair \(part): \(outcome.refusal ?? "refused"); left as it is")
+                }
+                try FileSystem.renameDurably(part, to: path)
+            } catch {
+                return (false, "cannot recover \(part): \(error)")
+            }
+        }
+        guard fm.fileExists(atPath: path) else { return (false, "no file at \(path) or \(part) after the crash") }
+        let verdict = FileInspector.inspect(path: path).verdict
+        return verdict == .broken ? (false, "\(path) is broken and could not be repaired") : (true, nil)
+    }
+}
