@@ -245,7 +245,7 @@ extension Controller {
                 s.maskedSeconds = result.maskedSeconds
                 if let error = result.error {
                     s.status = .failed
-                    s.cause = "error"
+                    s.cause = result.cause ?? "error"
                     s.failureReason = error
                 } else if tooShort {
                     // FreeSWITCH's RECORD_MIN_SEC: the file goes, the row stays.

@@ -104,6 +104,9 @@ public protocol AudioFileWriter: AnyObject {
     func finish() throws(WriterError) -> FinishedFile
     /// Closes the file and removes it (a discarded recording).
     func discard()
+    /// Closes the file as it is, leaving it under `partPath` (after a write error: what
+    /// was written up to the failure stays, for repair).
+    func abandon()
 }
 
 public enum AudioFileWriters {

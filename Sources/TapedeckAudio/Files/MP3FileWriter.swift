@@ -115,8 +115,12 @@ public final class MP3FileWriter: AudioFileWriter {
     }
 
     public func discard() {
+        abandon()
+        FileSystem.remove(partPath)
+    }
+
+    public func abandon() {
         if let fd { try? fd.close() }
         fd = nil
-        FileSystem.remove(partPath)
     }
 }

@@ -44,8 +44,12 @@ public final class WAVFileWriter: AudioFileWriter {
     }
 
     public func discard() {
+        abandon()
+        FileSystem.remove(partPath)
+    }
+
+    public func abandon() {
         if let file { try? file.close() }
         file = nil
-        FileSystem.remove(partPath)
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import TapedeckAudio
 import TapedeckControl
@@ -171,6 +174,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
 
     public func start(_ plan: RecordingPlan, from mark: AudioMark) throws(BackendError) -> any RecordingHandle {
         guard let s = stations[plan.station] else { throw BackendError("no such station \(plan.station)") }
+        if let full = Self.spoolFull(directoryOf: plan.path) { throw BackendError(full) }
         let rate = s.ring.sampleRate
         var files: [(MixMode, String)] = [(Self.mode(plan.kind), plan.path)]
         if let legs = plan.legPaths { files += [(.agent, legs.agent), (.customer, legs.customer)] }
@@ -201,6 +205,19 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         let handle = LiveRecordingHandle(plan: plan, ring: s.ring, pipeline: pipeline)
         self.writer.add(handle)
         return handle
+    }
+
+    /// Refuse to start below this much free space in the spool (a few seconds of the
+    /// largest recordings), so a full disk is reported at START, not seconds later.
+    static let minimumFreeBytes: UInt64 = 512 * 1024
+
+    /// Why the spool holding `path` cannot take a new recording (full), or nil.
+    static func spoolFull(directoryOf path: String) -> String? {
+        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        var st = statvfs()
+        guard statvfs(dir, &st) == 0 else { return nil }
+        let free = UInt64(st.f_bavail) * UInt64(st.f_frsize)
+        return free < minimumFreeBytes ? "spool \(dir) is full (\(free / 1024) KiB free)" : nil
     }
 
     public func onAutoEnd(_ handler: @escaping @Sendable (any RecordingHandle, FinishedRecording) -> Void) {

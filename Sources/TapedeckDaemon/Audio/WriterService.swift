@@ -4,6 +4,7 @@ import Logging
 import Synchronization
 import TapedeckAudio
 import TapedeckDomain
+import TapedeckFileCheck
 
 /// A running recording in the audio engine. Its pipeline is touched by the writer
 /// thread only; other threads read the atomics and ask for the finish.
@@ -135,27 +136,47 @@ final class WriterService: @unchecked Sendable {
         let p = h.pipeline
         let rate = Double(h.ring.sampleRate)
         let paused = Double(p.pausedFrames) / rate, masked = Double(p.maskedFrames) / rate
-        let cause = p.endedBy?.rawValue
-        do {
-            let files = try p.finishAll()
-            func result(_ f: FinishedFile) -> FinishedRecording {
-                FinishedRecording(path: f.path, durationSeconds: f.durationSeconds, sizeBytes: Int64(f.sizeBytes),
-                                  framesLost: p.framesLost, error: h.failure.map(\.description), cause: cause,
-                                  pausedSeconds: paused, maskedSeconds: masked)
+        let failure = h.failure
+        // A write error ends the recording with cause disk_full (ENOSPC) or error.
+        let cause = failure.map { $0.errno == .noSpace ? "disk_full" : "error" } ?? p.endedBy?.rawValue
+        var files: [FinishedRecording] = []
+        if failure == nil, let done = try? p.finishAll() {
+            files = done.map { f in
+                FinishedRecording(path: f.path, durationSeconds: f.durationSeconds, sizeBytes: Int64(f.sizeBytes))
             }
-            var main = result(files[0])
-            main.legs = files.dropFirst().map(result)
-            return main
-        } catch {
-            let legs = p.outputs.dropFirst().map {
-                FinishedRecording(path: $0.writer.path, durationSeconds: Double($0.writer.framesWritten) / rate,
-                                  sizeBytes: Int64(FileSystem.size(of: $0.writer.partPath) ?? 0),
-                                  error: (h.failure ?? error).description)
-            }
-            return FinishedRecording(path: h.plan.path, durationSeconds: Double(p.framesWritten) / rate,
-                                     sizeBytes: Int64(FileSystem.size(of: p.writer.partPath) ?? 0),
-                                     framesLost: p.framesLost, error: (h.failure ?? error).description, cause: cause,
-                                     pausedSeconds: paused, maskedSeconds: masked, legs: legs)
+        } else {
+            // Keep what was written up to the failure: finish each file if it still can be,
+            // else close it as it is and repair it in place (header or Info tag from the
+            // real length), then rename it to its final name.
+            files = p.outputs.map { o in salvage(o.writer, rate: rate) }
         }
+        var main = files[0]
+        main.framesLost = p.framesLost
+        main.error = failure?.description
+        main.cause = cause
+        main.pausedSeconds = paused
+        main.maskedSeconds = masked
+        main.legs = Array(files.dropFirst())
+        return main
+    }
+
+    private func salvage(_ writer: any AudioFileWriter, rate: Double) -> FinishedRecording {
+        let path = writer.path
+        if let f = try? writer.finish() {
+            return FinishedRecording(path: f.path, durationSeconds: f.durationSeconds, sizeBytes: Int64(f.sizeBytes))
+        }
+        writer.abandon()
+        var problem: String?
+        do {
+            let outcome = try FileRepairer.repair(path: writer.partPath)
+            if outcome.status == .refused { problem = outcome.refusal }
+            try FileSystem.renameDurably(writer.partPath, to: path)
+        } catch {
+            problem = "\(error)"
+        }
+        if let problem { logger.error("recording file left unrepaired", metadata: ["path": "\(writer.partPath)", "error": "\(problem)"]) }
+        let final = problem == nil ? path : writer.partPath
+        return FinishedRecording(path: final, durationSeconds: FileInspector.inspect(path: final).durationSeconds ?? 0,
+                                 sizeBytes: Int64(FileSystem.size(of: final) ?? 0))
     }
 }
