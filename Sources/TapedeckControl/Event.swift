@@ -13,6 +13,10 @@ public struct Event: Sendable, Hashable {
         /// The last line a subscriber gets when its queue (of `queueLimit`
         /// events) overflowed; the daemon then closes the connection.
         case subscriberCutOff(queueLimit: Int, reason: String)
+        /// A station's device failed (it is reopened with backoff).
+        case stationDown(station: String, device: String, reason: String)
+        /// A station's device captures again.
+        case stationUp(station: String, device: String)
     }
 
     public var createdAt: Date
@@ -32,6 +36,8 @@ public struct Event: Sendable, Hashable {
         case .agentLogin: "agent.login"
         case .agentLogout: "agent.logout"
         case .subscriberCutOff: "subscription.cut_off"
+        case .stationDown: "station.down"
+        case .stationUp: "station.up"
         }
     }
 
@@ -53,6 +59,11 @@ public struct Event: Sendable, Hashable {
         case .subscriberCutOff(let limit, let reason):
             members.append(("reason", .string(reason)))
             members.append(("queue_limit", .integer(Int64(limit))))
+        case .stationDown(let station, let device, let reason):
+            members.append(("reason", .string(reason)))
+            members.append(("station", .object([("name", .string(station)), ("device", .string(device))])))
+        case .stationUp(let station, let device):
+            members.append(("station", .object([("name", .string(station)), ("device", .string(device))])))
         }
         return .object(members)
     }

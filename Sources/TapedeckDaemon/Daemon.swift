@@ -52,11 +52,25 @@ public final class Daemon: @unchecked Sendable {
         settings.limitSeconds = Double(c.recording.limitMinutes) * 60
         settings.silenceThresholdDBFS = c.recording.silenceThresholdDBFS
         let counter = ActivitySink(report: activity)
+        let metrics = Metrics()
         controller = Controller(settings: settings, backend: engine, store: LogStore(log: log),
-                                events: FanOutSink([events, counter]))
+                                events: FanOutSink([events, counter, MetricsSink(metrics: metrics)]))
         counter.controller = controller
+        // A lost device: its stations' recordings end (cause device_lost, files valid),
+        // station.down is sent; when it is reopened, station.up.
+        engine.startMonitor { [controller, events] change in
+            switch change {
+            case .down(let device, let stations, let reason):
+                controller.endRecordings(onStations: Set(stations), cause: "device_lost")
+                for s in stations { events.publish(Event(.stationDown(station: s, device: device, reason: reason), createdAt: Date())) }
+            case .up(let device, let stations):
+                for s in stations { events.publish(Event(.stationUp(station: s, device: device), createdAt: Date())) }
+            }
+        }
+        let observer = Observer(metrics: metrics, engine: engine, controller: controller, events: events, layout: layout)
         server = ControlServer(options: .init(path: c.control.socket, mode: mode_t(c.control.mode), group: c.control.group),
-                               controller: controller, events: events, timeZone: timeZone, logger: logger)
+                               controller: controller, events: events, timeZone: timeZone, logger: logger,
+                               metrics: metrics, observe: { observer.answer($0) })
         do {
             try server.start()
         } catch {

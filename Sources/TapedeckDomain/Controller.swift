@@ -78,6 +78,20 @@ public final class Controller: Sendable {
         return complete(live, cause: "shutdown")
     }
 
+    /// Ends every recording on `stations` (their device was lost), with `cause`.
+    @discardableResult
+    public func endRecordings(onStations stations: Set<String>, cause: String) -> [RecordingSnapshot] {
+        let live: [LiveRecording] = state.withLock { s in
+            var all: [LiveRecording] = []
+            for key in s.sessions.keys where stations.contains(s.sessions[key]!.agent.station) {
+                all += s.sessions[key]!.recordings
+                s.sessions[key]!.recordings = []
+            }
+            return all
+        }
+        return complete(live, cause: cause)
+    }
+
     // MARK: Agents
 
     func login(_ login: Login) -> Reply {

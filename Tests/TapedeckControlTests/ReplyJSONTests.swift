@@ -135,4 +135,12 @@ import Testing
                     .rendered(timeZone: Fixture.zone)
                 == #"{"event":"subscription.cut_off","created_at":"2026-11-21T10:10:10+01:00","reason":"subscriber too slow","queue_limit":1000}"# + "\n")
     }
+
+    @Test func stationEvents() {
+        #expect(Event(.stationDown(station: "st1", device: "card1", reason: "ALSA device 'hw:1,0': capture: No such device"),
+                      createdAt: Fixture.date).rendered(timeZone: Fixture.zone)
+                == #"{"event":"station.down","created_at":"2026-11-21T10:10:10+01:00","reason":"ALSA device 'hw:1,0': capture: No such device","station":{"name":"st1","device":"card1"}}"# + "\n")
+        #expect(Event(.stationUp(station: "st1", device: "card1"), createdAt: Fixture.date).rendered(timeZone: Fixture.zone)
+                == #"{"event":"station.up","created_at":"2026-11-21T10:10:10+01:00","station":{"name":"st1","device":"card1"}}"# + "\n")
+    }
 }

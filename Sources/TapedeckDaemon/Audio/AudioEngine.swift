@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,11 +55,6 @@ public struct EngineLayout: Sendable {
 /// The capture side of the daemon: every device opened at start and captured into the
 /// stations' rings all the time (a START never waits for a device), and the writer.
 public final class AudioEngine: RecordingBackend, @unchecked Sendable {
-    struct DeviceRuntime {
-        let config: EngineLayout.Device
-        let capture: any CaptureControl
-    }
-
     struct StationRuntime {
         let name: String
         let device: String
@@ -66,10 +62,13 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
     }
 
     public let historySeconds: Double
-    private let devices: [String: DeviceRuntime]
+    let devices: [String: DeviceSlot]
     private let stations: [String: StationRuntime]
     private let writer: WriterService
-    private let logger: Logger
+    let logger: Logger
+    let monitorStop = Atomic<Bool>(false)
+    var monitorThread: Thread?
+    let monitorExited = DispatchSemaphore(value: 0)
 
     /// Opens every device and starts capturing; a device that cannot be opened fails the
     /// whole start (nothing runs half-configured).
@@ -77,35 +76,24 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         self.logger = logger
         self.historySeconds = layout.historySeconds
         var stations: [String: StationRuntime] = [:]
-        var devices: [String: DeviceRuntime] = [:]
+        var devices: [String: DeviceSlot] = [:]
         var started: [any CaptureControl] = []
         do {
             for device in layout.devices {
                 var taps: [StationTap] = []
+                var names: [String] = []
                 for s in layout.stations where s.device == device.name {
                     let ring = HistoryRing(seconds: layout.historySeconds, sampleRate: device.format.sampleRate)
                     stations[s.name] = StationRuntime(name: s.name, device: device.name, ring: ring)
                     taps.append(StationTap(ring: ring, agentChannel: s.agentChannel, customerChannel: s.customerChannel))
+                    names.append(s.name)
                 }
-                let capture: any CaptureControl
-                let realtime: Bool
-                if device.pcm == VirtualCaptureSource.deviceName {
-                    let c = DeviceCapture(source: VirtualCaptureSource(format: device.format), taps: taps)
-                    realtime = try c.start(name: "cap-\(device.name)")
-                    capture = c
-                } else {
-                    let c = DeviceCapture(source: try ALSACapturePCM(name: device.pcm, format: device.format), taps: taps)
-                    realtime = try c.start(name: "cap-\(device.name)")
-                    capture = c
-                }
+                let capture = try Self.openCapture(device, taps: taps, logger: logger)
                 started.append(capture)
-                if !realtime {
-                    logger.notice("SCHED_FIFO refused; capturing at normal priority", metadata: ["device": "\(device.name)"])
-                }
                 logger.info("capturing", metadata: ["device": "\(device.name)", "pcm": "\(device.pcm)",
                                                     "rate": "\(device.format.sampleRate)", "channels": "\(device.format.channels)",
                                                     "stations": "\(taps.count)"])
-                devices[device.name] = DeviceRuntime(config: device, capture: capture)
+                devices[device.name] = DeviceSlot(config: device, taps: taps, stations: names, capture: capture)
             }
         } catch {
             for c in started { c.stop() }
@@ -117,20 +105,75 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         writer.start()
     }
 
+    /// Opens a device and starts its capture thread.
+    static func openCapture(_ device: EngineLayout.Device, taps: [StationTap], logger: Logger) throws -> any CaptureControl {
+        let capture: any CaptureControl
+        let realtime: Bool
+        if device.pcm == VirtualCaptureSource.deviceName {
+            let c = DeviceCapture(source: VirtualCaptureSource(format: device.format), taps: taps)
+            realtime = try c.start(name: "cap-\(device.name)")
+            capture = c
+        } else {
+            let c = DeviceCapture(source: try ALSACapturePCM(name: device.pcm, format: device.format), taps: taps)
+            realtime = try c.start(name: "cap-\(device.name)")
+            capture = c
+        }
+        if !realtime {
+            logger.notice("SCHED_FIFO refused; capturing at normal priority", metadata: ["device": "\(device.name)"])
+        }
+        return capture
+    }
+
     /// Stops the writer and the capture threads (finish the recordings first).
     public func shutdown() {
+        stopMonitor()
         writer.stop()
         for d in devices.values { d.capture.stop() }
     }
 
     public func captureStats(device: String) -> CaptureStats? { devices[device]?.capture.stats }
 
+    /// Why a device is not capturing (nil while it runs), for health and metrics.
+    public func captureProblem(device: String) -> String? {
+        guard let d = devices[device] else { return "no such device" }
+        if let down = d.downReason { return down }
+        let stats = d.capture.stats
+        switch stats.state {
+        case .running: return nil
+        case .failed: return ALSAError(device: d.config.pcm, operation: "capture", code: stats.errorCode).description
+        case .idle, .stopped: return "capture stopped"
+        }
+    }
+
+    /// How far a station's slowest running recording lags its ring (issue 6 metrics).
+    public struct RingLag: Sendable, Equatable {
+        /// Frames between the ring's write position and the slowest recording's cursor (0
+        /// when nothing records there).
+        public var frames: UInt64
+        public var capacity: Int
+        public var sampleRate: Int
+    }
+
+    /// Every station's ring lag, by station name. Reads atomics only.
+    public func ringLags() -> [String: RingLag] {
+        var slowest: [String: UInt64] = [:]
+        for c in writer.cursors() { slowest[c.station] = min(slowest[c.station] ?? .max, c.position) }
+        var out: [String: RingLag] = [:]
+        for (name, s) in stations {
+            // Cursors were read first: the write position only grows, so it is never behind them.
+            let written = s.ring.writePosition
+            let lag = slowest[name].map { written > $0 ? written - $0 : 0 } ?? 0
+            out[name] = RingLag(frames: lag, capacity: s.ring.capacity, sampleRate: s.ring.sampleRate)
+        }
+        return out
+    }
+
     /// Counters that advance while the engine is alive: frames captured per running
     /// device, and the writer's loop ticks (for the watchdog). A device known to have failed
     /// is left out: it is down and reported as such, not a stalled daemon.
     public var progressCounters: [String: UInt64] {
         var c: [String: UInt64] = ["writer": writer.ticks.load(ordering: .relaxed)]
-        for (name, d) in devices {
+        for (name, d) in devices where d.downReason == nil {
             let stats = d.capture.stats
             if stats.state == .running { c["capture " + name] = stats.framesCaptured }
         }
@@ -141,6 +184,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
 
     public func unavailability(of station: String) -> String? {
         guard let s = stations[station], let d = devices[s.device] else { return "no such station" }
+        if let down = d.downReason { return down }
         let stats = d.capture.stats
         guard stats.state == .failed else { return nil }
         return ALSAError(device: d.config.pcm, operation: "capture", code: stats.errorCode).description

@@ -1,0 +1,107 @@
+import Foundation
+import Synchronization
+import TapedeckAudio
+
+/// A configured device and its current capture: replaced when a lost device is reopened.
+final class DeviceSlot: @unchecked Sendable {
+    let config: EngineLayout.Device
+    let taps: [StationTap]
+    let stations: [String]
+    private struct State {
+        var capture: any CaptureControl
+        /// Why the device is down, while it is.
+        var down: String?
+        var backoff = 1.0
+        var nextAttempt = 0.0
+    }
+    private let state: Mutex<State>
+
+    init(config: EngineLayout.Device, taps: [StationTap], stations: [String], capture: any CaptureControl) {
+        self.config = config
+        self.taps = taps
+        self.stations = stations
+        self.state = Mutex(State(capture: capture))
+    }
+
+    var capture: any CaptureControl { state.withLock { $0.capture } }
+    var downReason: String? { state.withLock { $0.down } }
+
+    func markDown(_ reason: String, now: Double) {
+        state.withLock { $0.down = reason; $0.backoff = 1; $0.nextAttempt = now + 1 }
+    }
+
+    /// Whether a reopen is due; if it is, the next one is pushed back (doubling, up to 30 s).
+    func reopenDue(now: Double) -> Bool {
+        state.withLock { s in
+            guard s.down != nil, now >= s.nextAttempt else { return false }
+            s.backoff = min(s.backoff * 2, 30)
+            s.nextAttempt = now + s.backoff
+            return true
+        }
+    }
+
+    func replace(with capture: any CaptureControl) -> any CaptureControl {
+        state.withLock { s in
+            let old = s.capture
+            s.capture = capture
+            s.down = nil
+            return old
+        }
+    }
+}
+
+/// What happened to a device.
+public enum DeviceChange: Sendable {
+    /// The device failed; its stations are down.
+    case down(device: String, stations: [String], reason: String)
+    /// The device was reopened; its stations capture again.
+    case up(device: String, stations: [String])
+}
+
+extension AudioEngine {
+    /// Watches the devices (every 250 ms, off the real-time path): a device whose capture
+    /// failed is marked down and reported, then reopened with backoff (1 s, 2 s, 4 s …
+    /// 30 s) into the same rings; success is reported too.
+    public func startMonitor(onChange: @escaping @Sendable (DeviceChange) -> Void) {
+        let t = Thread { [self] in
+            while !monitorStop.load(ordering: .relaxed) {
+                let now = monotonicSeconds()
+                for slot in devices.values { check(slot, now: now, onChange: onChange) }
+                usleep(250_000)
+            }
+            monitorExited.signal()
+        }
+        t.name = "tapedeck-devices"
+        t.start()
+        monitorThread = t
+    }
+
+    func stopMonitor() {
+        guard monitorThread != nil else { return }
+        monitorStop.store(true, ordering: .relaxed)
+        monitorExited.wait()
+        monitorThread = nil
+    }
+
+    private func check(_ slot: DeviceSlot, now: Double, onChange: @Sendable (DeviceChange) -> Void) {
+        let name = slot.config.name
+        if slot.downReason == nil {
+            let stats = slot.capture.stats
+            guard stats.state == .failed else { return }
+            let reason = ALSAError(device: slot.config.pcm, operation: "capture", code: stats.errorCode).description
+            slot.markDown(reason, now: now)
+            logger.error("device lost; its stations are down", metadata: ["device": "\(name)", "error": "\(reason)"])
+            onChange(.down(device: name, stations: slot.stations, reason: reason))
+            return
+        }
+        guard slot.reopenDue(now: now) else { return }
+        do {
+            let capture = try Self.openCapture(slot.config, taps: slot.taps, logger: logger)
+            slot.replace(with: capture).stop()
+            logger.notice("device reopened; its stations are up", metadata: ["device": "\(name)"])
+            onChange(.up(device: name, stations: slot.stations))
+        } catch {
+            logger.info("device still unavailable", metadata: ["device": "\(name)", "error": "\(error)"])
+        }
+    }
+}
