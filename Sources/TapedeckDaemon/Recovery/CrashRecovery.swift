@@ -26,6 +26,21 @@ struct CrashRecovery {
             return []
         }
         for row in rows {
+            if isEmpty(row.location + ".part") && !FileManager.default.fileExists(atPath: row.location) {
+                // Killed before any audio was written: nothing to keep. The row says so.
+                FileSystem.remove(row.location + ".part")
+                do {
+                    let done = try log.complete(id: row.id, end: now, status: .discarded, cause: .recovered,
+                                                durationSeconds: 0, sizeBytes: 0,
+                                                error: "no audio had been written when the daemon stopped")
+                    closed.append(done)
+                    events.publish(Event(.recordingCompleted(LogStore.snapshot(done)), createdAt: now))
+                    logger.notice("discarded an empty recording left by a crash", metadata: ["recording_id": "\(row.id)"])
+                } catch {
+                    logger.error("cannot close a recovered row", metadata: ["recording_id": "\(row.id)", "error": "\(error)"])
+                }
+                continue
+            }
             let (ok, problem) = finalise(row.location)
             let report = FileInspector.inspect(path: row.location)
             do {
@@ -48,10 +63,23 @@ struct CrashRecovery {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []
         for name in names where name.hasSuffix(".part") {
             let final = spool + "/" + String(name.dropLast(5))
+            if isEmpty(spool + "/" + name) {
+                FileSystem.remove(spool + "/" + name)
+                logger.notice("removed an empty partial file", metadata: ["path": "\(spool)/\(name)"])
+                continue
+            }
             let (ok, problem) = finalise(final)
             logger.notice("recovered a partial file", metadata: ["path": "\(final)", "ok": "\(ok)", "error": "\(problem ?? "")"])
         }
         return closed
+    }
+
+    /// Whether `part` exists and holds no audio at all (a writer killed right after it
+    /// opened the file: a bare header or Info frame, or nothing).
+    private func isEmpty(_ part: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: part) else { return false }
+        let report = FileInspector.inspect(path: part)
+        return (report.durationSeconds ?? 0) == 0 && (report.frameCount ?? 0) == 0
     }
 
     /// Repairs `path.part` if it exists and renames it to `path`. Returns whether `path`
