@@ -94,6 +94,10 @@ let package = Package(
             dependencies: ["TapedeckLog"]
         ),
         .testTarget(
+            name: "TapedeckDaemonTests",
+            dependencies: ["TapedeckDaemon"]
+        ),
+        .testTarget(
             name: "TapedeckServiceTests",
             dependencies: ["TapedeckService", "TapedeckTestSupport"]
         ),

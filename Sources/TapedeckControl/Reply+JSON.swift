@@ -29,6 +29,10 @@ extension Reply {
                     ("recordings", list(completed))]
         case .lookupResults(_, let recordings):
             data = [("recordings", list(recordings))]
+        case .metrics(let exposition):
+            data = [("metrics", .string(exposition))]
+        case .health(let health):
+            data = health.jsonMembers
         case .failure(let failure):
             return .object([("error", .object([("code", .string(failure.code.rawValue)),
                                                ("message", .string(failure.message))]))])

@@ -49,6 +49,11 @@ extension Reply {
                                     String(r.id), r.leadID ?? "", r.filePath]) + "\n"
             }
             return out + "\n"
+        case .metrics(let exposition):
+            // Several lines, then an empty line (as recording_lookup's results).
+            return exposition + (exposition.isEmpty || exposition.hasSuffix("\n") ? "" : "\n") + "\n"
+        case .health(let health):
+            return health.textLine + "\n"
         case .failure(let failure):
             return failure.textLine + "\n"
         }

@@ -24,10 +24,15 @@ public enum Reply: Sendable, Hashable {
     case callEnded(AgentSnapshot, callID: String?, completed: [RecordingSnapshot])
     /// Issue 4: recording_lookup (newest first; empty renders the not-found error in text).
     case lookupResults(RecordingLookup, [RecordingSnapshot])
+    /// Issue 6: function=metrics, the Prometheus text exposition (lines ending in `\n`, no
+    /// empty line). The text form is that text then an empty line.
+    case metrics(String)
+    /// Issue 6: function=health.
+    case health(HealthSnapshot)
     case failure(ControlError)
 
-    /// The reply in `form`, ending with `\n` (text lookup results end with an
-    /// extra empty line). Times are rendered in `timeZone`.
+    /// The reply in `form`, ending with `\n` (text lookup results and metrics end
+    /// with an extra empty line). Times are rendered in `timeZone`.
     public func rendered(_ form: ReplyForm, timeZone: TimeZone) -> String {
         switch form {
         case .text: textLines(timeZone: timeZone)

@@ -78,6 +78,9 @@ extension Command {
             self = .callEnd(agentUser: try reader.agentUser())
         case .recordingLookup:
             self = .recordingLookup(try reader.lookup())
+        case .metrics, .health:
+            // Probes, not commands: ``ControlRequest/parse(line:)`` takes them first.
+            throw .unknownFunction(function)
         }
     }
 }

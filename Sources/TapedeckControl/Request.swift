@@ -51,6 +51,9 @@ public enum FunctionName: String, Sendable, Hashable, CaseIterable {
     case callStart = "call_start"
     case callEnd = "call_end"
     case recordingLookup = "recording_lookup"
+    // Issue 6: answered by the daemon itself (see ``Probe``), never a ``Command``.
+    case metrics
+    case health
 }
 
 public struct Login: Sendable, Hashable {

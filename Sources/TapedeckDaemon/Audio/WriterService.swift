@@ -13,6 +13,9 @@ final class LiveRecordingHandle: RecordingHandle, @unchecked Sendable {
     let ring: HistoryRing
     let pipeline: RecordingPipeline
     private let frames = Atomic<Int>(0)
+    /// The ring position the pipeline has read up to (updated after each pump), for the
+    /// writer-lag and ring-fill metrics.
+    let position: Atomic<UInt64>
     /// Set by `WriterService.finish`: the ring position the recording ends at.
     let endRequest = Mutex<UInt64?>(nil)
     let done = DispatchSemaphore(value: 0)
@@ -25,6 +28,7 @@ final class LiveRecordingHandle: RecordingHandle, @unchecked Sendable {
         self.plan = plan
         self.ring = ring
         self.pipeline = pipeline
+        self.position = Atomic(pipeline.cursor.position)
     }
 
     var secondsWritten: Double { Double(frames.load(ordering: .relaxed)) / Double(ring.sampleRate) }
@@ -40,7 +44,10 @@ final class LiveRecordingHandle: RecordingHandle, @unchecked Sendable {
         pipeline.controls.send(c, at: ring.writePosition)
     }
 
-    func noteProgress() { frames.store(pipeline.framesWritten, ordering: .relaxed) }
+    func noteProgress() {
+        frames.store(pipeline.framesWritten, ordering: .relaxed)
+        position.store(pipeline.cursor.position, ordering: .relaxed)
+    }
 }
 
 /// The thread that moves audio from the rings to the files: every 20 ms (or at once
@@ -51,6 +58,8 @@ final class WriterService: @unchecked Sendable {
     private let inbox = Mutex(Inbox())
     private let wake = DispatchSemaphore(value: 0)
     private var active: [LiveRecordingHandle] = []
+    /// The recordings added and not yet done, readable from any thread (metrics).
+    private let live = Mutex<[ObjectIdentifier: LiveRecordingHandle]>([:])
     private var thread: Thread?
     private let exited = DispatchSemaphore(value: 0)
     private let logger: Logger
@@ -71,7 +80,13 @@ final class WriterService: @unchecked Sendable {
     }
 
     func add(_ handle: LiveRecordingHandle) {
+        live.withLock { $0[ObjectIdentifier(handle)] = handle }
         inbox.withLock { $0.added.append(handle) }
+    }
+
+    /// Each running recording's station and ring cursor position.
+    func cursors() -> [(station: String, position: UInt64)] {
+        live.withLock { $0.values.map { ($0.plan.station, $0.position.load(ordering: .relaxed)) } }
     }
 
     /// Ends each recording at the audio that has arrived by now and waits for its file.
@@ -101,7 +116,12 @@ final class WriterService: @unchecked Sendable {
             active += added
             var i = 0
             while i < active.count {
-                if service(active[i]) { active.remove(at: i) } else { i += 1 }
+                if service(active[i]) {
+                    let done = active.remove(at: i)
+                    _ = live.withLock { $0.removeValue(forKey: ObjectIdentifier(done)) }
+                } else {
+                    i += 1
+                }
             }
             ticks.add(1, ordering: .relaxed)
             if stopping && active.isEmpty { break }

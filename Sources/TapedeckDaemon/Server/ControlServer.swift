@@ -27,18 +27,30 @@ public final class ControlServer: @unchecked Sendable {
     let events: EventHub
     let timeZone: TimeZone
     let logger: Logger
+    /// Issue 6: counts every request's handling time (nil: not counted).
+    let metrics: Metrics?
+    /// Issue 6: answers `function=metrics` / `function=health` (nil: unknown functions).
+    let observe: (@Sendable (Probe) -> Reply)?
     private var listenFD: Int32 = -1
     private let stopping = Atomic<Bool>(false)
     private let connections = Atomic<Int>(0)
     private var acceptThread: Thread?
     private let acceptExited = DispatchSemaphore(value: 0)
 
-    public init(options: Options, controller: Controller, events: EventHub, timeZone: TimeZone, logger: Logger) {
+    init(options: Options, controller: Controller, events: EventHub, timeZone: TimeZone, logger: Logger,
+         metrics: Metrics?, observe: (@Sendable (Probe) -> Reply)?) {
+        self.metrics = metrics
+        self.observe = observe
         self.options = options
         self.controller = controller
         self.events = events
         self.timeZone = timeZone
         self.logger = logger
+    }
+
+    public convenience init(options: Options, controller: Controller, events: EventHub, timeZone: TimeZone, logger: Logger) {
+        self.init(options: options, controller: controller, events: events, timeZone: timeZone, logger: logger,
+                  metrics: nil, observe: nil)
     }
 
     public var openConnections: Int { connections.load(ordering: .relaxed) }
@@ -113,15 +125,25 @@ public final class ControlServer: @unchecked Sendable {
         guard case .line(let bytes) = output else { return .next }
         let reply: String
         var next = Next.next
-        switch Request.parse(line: bytes) {
+        switch ControlRequest.parse(line: bytes) {
         case .failure(let failure):
             reply = failure.rendered(timeZone: timeZone)
         case .success(let request):
-            let answer = controller.handle(request.command)
+            let began = ContinuousClock.now
+            let answer: Reply
+            switch request {
+            case .command(let r): answer = controller.handle(r.command)
+            case .probe(let p, _): answer = observe?(p) ?? .failure(.unknownFunction(p.rawValue))
+            }
+            if let metrics {
+                let took = began.duration(to: .now).components
+                metrics.commandHandled(function: request.functionName.rawValue,
+                                       seconds: Double(took.seconds) + Double(took.attoseconds) * 1e-18)
+            }
             if case .subscribed = answer { next = .subscribe }
             reply = answer.rendered(request.form, timeZone: timeZone)
             if answer.isFailure {
-                logger.info("request refused", metadata: ["function": "\(request.command.functionName.rawValue)",
+                logger.info("request refused", metadata: ["function": "\(request.functionName.rawValue)",
                                                           "reply": "\(reply.trimmingCharacters(in: .newlines))"])
             }
         }

@@ -235,8 +235,9 @@ struct Send: ParsableCommand {
                 let reply = try connection.readReply()
                 writeStdout(reply + "\n")
                 if ReplyKind.isError(reply) { status = ClientExit.replyError; continue }
-                // The text form of recording_lookup (issue 4) is one line per recording,
-                // then an empty line; every other reply is one line.
+                // The text forms of recording_lookup (issue 4, one line per recording) and
+                // metrics (issue 6) are several lines, then an empty line; every other
+                // reply is one line.
                 if Self.startsLookupResult(reply) {
                     while let more = try connection.readLine() {
                         writeStdout(more + "\n")
@@ -250,6 +251,7 @@ struct Send: ParsableCommand {
 
     static func startsLookupResult(_ reply: String) -> Bool {
         !(reply.hasPrefix("SUCCESS:") || reply.hasPrefix("NOTICE:") || reply.hasPrefix("ERROR:")
+          || reply.hasPrefix("OK:") || reply.hasPrefix("WARNING:") || reply.hasPrefix("CRITICAL:")
           || reply.hasPrefix("{") || reply.isEmpty)
     }
 }
