@@ -4,222 +4,224 @@ import TapedeckTestSupport
 
 /// Issue 4 on a real daemon reading a PulseAudio null sink: stop conditions, pause and
 /// mask, pre-roll, split legs, minimum duration, measured in the files' audio.
-@Suite(.serialized) struct CallFlowTests {
-    /// A daemon on one PulseAudio station playing `left` (agent) and `right` (customer),
-    /// each a list of sox synth effects, e.g. ["synth 2 sine 440"].
-    struct Rig {
-        let daemon: DaemonHarness
-        let client: ControlClient
-        let player: RunningProcess
-    }
-
-    static func piece(_ dir: TestDirectory, _ name: String, _ parts: [String]) throws -> String {
-        var files: [String] = []
-        for (i, p) in parts.enumerated() {
-            let f = dir.file("\(name)-\(i).wav")
-            let r = try Subprocess.run("sox", ["-R", "-n", "-r", "8000", "-c", "1", "-b", "16", f] + p.split(separator: " ").map(String.init))
-            #expect(r.status == 0, "sox \(p): \(r.stderr)")
-            files.append(f)
+extension PulseAudioTests {
+    @Suite(.serialized) struct CallFlowTests {
+        /// A daemon on one PulseAudio station playing `left` (agent) and `right` (customer),
+        /// each a list of sox synth effects, e.g. ["synth 2 sine 440"].
+        struct Rig {
+            let daemon: DaemonHarness
+            let client: ControlClient
+            let player: RunningProcess
         }
-        let out = dir.file("\(name).wav")
-        if files.count == 1 { try FileManager.default.copyItem(atPath: files[0], toPath: out) }
-        else { _ = try Subprocess.run("sox", files + [out]) }
-        return out
-    }
 
-    static func rig(left: [String], right: [String], recording: String = "") throws -> Rig {
-        let pulse = try PulseServer.start()
-        let dir = try TestDirectory("tapedeckd")
-        let sink = "cf" + String(UUID().uuidString.prefix(6)).lowercased()
-        try pulse.addNullSink(sink)
-        try dir.defineALSA("pcm.station { type pulse; device \"\(sink).monitor\" }")
-        let l = try piece(dir, "left", left), r = try piece(dir, "right", right)
-        let stereo = dir.file("signal.wav")
-        _ = try Subprocess.run("sox", ["-M", l, r, stereo])
-        let daemon = try DaemonHarness(
-            dir: dir, devices: "[[device]]\nname = \"pa\"\npcm = \"station\"\n",
-            stations: "[[station]]\nname = \"st1\"\ndevice = \"pa\"\nagent_channel = 0\ncustomer_channel = 1\n",
-            recording: recording, environment: pulse.environment)
-        try daemon.start()
-        let c = try daemon.connect()
-        #expect(c.request("function=login&agent_user=1000&station=st1&session_id=8600051")?.hasPrefix("SUCCESS") == true)
-        // ALSA's pulse plugin delivers its first audio about 1.5 s after the stream opens:
-        // let the daemon's capture settle, as it has long done on a running box.
-        usleep(2_500_000)
-        let player = try pulse.play(stereo, sink: sink)
-        return Rig(daemon: daemon, client: c, player: player)
-    }
-
-    static func json(_ line: String?) -> [String: Any] {
-        guard let line, let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            Issue.record("not JSON: \(line ?? "nil")"); return [:]
-        }
-        return o
-    }
-
-    static func recording(_ reply: [String: Any]) -> [String: Any] {
-        let data = reply["data"] as? [String: Any] ?? [:]
-        return data["recording"] as? [String: Any] ?? (data["recordings"] as? [[String: Any]])?.first ?? [:]
-    }
-
-    /// Waits (at most `seconds`) for a recording.completed event of recording `id`.
-    static func completion(_ events: ControlClient, id: Int, seconds: Double = 20) -> [String: Any] {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline, let line = events.readLine() {
-            let e = json(line)
-            let r = e["recording"] as? [String: Any] ?? [:]
-            if (e["event"] as? String)?.hasPrefix("recording.") == true, e["event"] as? String != "recording.started", r["id"] as? Int == id {
-                return r
+        static func piece(_ dir: TestDirectory, _ name: String, _ parts: [String]) throws -> String {
+            var files: [String] = []
+            for (i, p) in parts.enumerated() {
+                let f = dir.file("\(name)-\(i).wav")
+                let r = try Subprocess.run("sox", ["-R", "-n", "-r", "8000", "-c", "1", "-b", "16", f] + p.split(separator: " ").map(String.init))
+                #expect(r.status == 0, "sox \(p): \(r.stderr)")
+                files.append(f)
             }
+            let out = dir.file("\(name).wav")
+            if files.count == 1 { try FileManager.default.copyItem(atPath: files[0], toPath: out) }
+            else { _ = try Subprocess.run("sox", files + [out]) }
+            return out
         }
-        Issue.record("no completion event for recording \(id)")
-        return [:]
-    }
 
-    func rms(_ s: ArraySlice<Int16>) -> Double { ToneAnalysis.rms(s) }
-
-    @Test func endOnKeyHearsOnlyTheCustomerAndCutsTheTone() throws {
-        // Agent: a '#' at 1.5 s (must not count). Customer: speech-like noise, then '#' at 3.5 s.
-        let rig = try Self.rig(
-            left: ["synth 1.5 sine 440 vol 0.3", "synth 0.12 sine 941 sine 1477 vol 0.5", "synth 6 sine 440 vol 0.3"],
-            right: ["synth 3.5 brownnoise tremolo 4 90 vol 0.6", "synth 0.12 sine 941 sine 1477 vol 0.5", "synth 4 brownnoise vol 0.6"])
-        defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
-        let events = try rig.daemon.connect()
-        _ = events.request("function=subscribe")
-        let started = Self.recording(Self.json(rig.client.request(##"{"function":"recording","agent_user":"1000","value":"START","end_on_key":"#"}"##)))
-        let id = started["id"] as? Int ?? -1
-        let done = Self.completion(events, id: id)
-        #expect(done["cause"] as? String == "key", "\(done)")
-        let wav = try WAVContents(path: done["file_path"] as? String ?? "")
-        // It ran past the agent's key (1.5 s) and ended at the customer's (3.5 s, less start-up).
-        #expect(wav.durationSeconds > 2.0 && wav.durationSeconds < 3.6, "\(wav.durationSeconds)")
-        // The tone is cut: no DTMF energy in the file's last 100 ms.
-        let tail = wav.samples.suffix(800)
-        let dtmf = ToneAnalysis.power(tail, frequency: 1477, sampleRate: 8000)
-        let total = ToneAnalysis.rms(tail)
-        #expect(dtmf < 1e-4, "tone left at the end: power \(dtmf), rms \(total)")
-        rig.daemon.stop()
-    }
-
-    @Test func endOnSilenceKeepsTheTrailingSilence() throws {
-        let rig = try Self.rig(left: ["synth 2 sine 440 vol 0.5", "synth 8 sine 440 vol 0"],
-                               right: ["synth 2 sine 1000 vol 0.5", "synth 8 sine 1000 vol 0"])
-        defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
-        let events = try rig.daemon.connect()
-        _ = events.request("function=subscribe")
-        let started = Self.recording(Self.json(rig.client.request(#"{"function":"recording","agent_user":"1000","value":"START","end_on_silence":"3"}"#)))
-        let done = Self.completion(events, id: started["id"] as? Int ?? -1)
-        #expect(done["cause"] as? String == "silence", "\(done)")
-        let wav = try WAVContents(path: done["file_path"] as? String ?? "")
-        // Sound, then 3 s of silence, kept in the file.
-        let silentTail = wav.samples.suffix(3 * 8000 - 800)
-        #expect(rms(silentTail) < 30)
-        #expect(rms(wav.samples.prefix(4000)) > 1000)
-        #expect(wav.durationSeconds > 3.5 && wav.durationSeconds < 5.5, "\(wav.durationSeconds)")
-        rig.daemon.stop()
-    }
-
-    @Test func pauseSilenceMaskAndSkipAreMeasuredInTheAudio() throws {
-        let rig = try Self.rig(left: ["synth 30 sine 440 vol 0.5"], right: ["synth 30 sine 1000 vol 0.5"])
-        defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
-        let c = rig.client
-        _ = c.request("function=recording&agent_user=1000&value=START")
-        _ = c.request("function=stereo_recording&agent_user=1000&value=BEGIN")
-        #expect(c.request("function=recording&agent_user=1000&value=RESUME")?.hasPrefix("ERROR: ") == true)
-        usleep(1_000_000)
-        #expect(c.request("function=recording&agent_user=1000&value=PAUSE")
-                == "SUCCESS: recording function sent - 1000|PAUSE||||10.0.0.5|8600051|PAUSED")
-        #expect(c.request("function=stereo_recording&agent_user=1000&value=PAUSE&pause_behavior=skip")
-                == "SUCCESS: stereo_recording function sent - 1000|PAUSE||||10.0.0.5|8600051|PAUSED")
-        usleep(1_500_000)
-        _ = c.request("function=recording&agent_user=1000&value=RESUME")
-        _ = c.request("function=stereo_recording&agent_user=1000&value=RESUME")
-        usleep(1_000_000)
-        #expect(c.request("function=recording&agent_user=1000&value=MASK")
-                == "SUCCESS: recording function sent - 1000|MASK||||10.0.0.5|8600051|PAUSED")
-        usleep(1_000_000)
-        _ = c.request("function=recording&agent_user=1000&value=UNMASK")
-        usleep(1_000_000)
-        let mono = Self.recording(Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#)))
-        let stereo = Self.recording(Self.json(c.request(#"{"function":"stereo_recording","agent_user":"1000","value":"END"}"#)))
-        // Mono, paused with silence then masked: two silent spans, timeline kept.
-        let m = try WAVContents(path: mono["file_path"] as? String ?? "")
-        let silentBlocks = stride(from: 0, to: m.samples.count - 400, by: 400).filter { rms(m.samples[$0..<($0 + 400)]) < 30 }.count
-        let paused = mono["paused_seconds"] as? Double ?? 0, masked = mono["masked_seconds"] as? Double ?? 0
-        #expect(abs(paused - 1.5) < 0.3, "paused \(paused)")
-        #expect(abs(masked - 1.0) < 0.3, "masked \(masked)")
-        // 400-frame blocks are 50 ms: the silent ones add up to the paused and masked time.
-        #expect(abs(Double(silentBlocks) * 0.05 - (paused + masked)) < 0.25, "\(silentBlocks) silent blocks")
-        #expect(abs(m.durationSeconds - 5.5) < 0.6, "\(m.durationSeconds)")
-        // Stereo, paused with skip: the paused time is not in the file, and no gap is silent.
-        let s = try WAVContents(path: stereo["file_path"] as? String ?? "")
-        #expect(abs(s.durationSeconds - (m.durationSeconds - paused)) < 0.3, "\(s.durationSeconds) vs \(m.durationSeconds)")
-        let left = s.channel(0)
-        let silentStereo = stride(from: 400, to: left.count - 400, by: 400).filter { rms(left[$0..<($0 + 400)]) < 30 }.count
-        #expect(silentStereo <= 1)
-        rig.daemon.stop()
-    }
-
-    @Test func timeoutDoesNotCountPausedTime() throws {
-        let rig = try Self.rig(left: ["synth 30 sine 440 vol 0.5"], right: ["synth 30 sine 1000 vol 0.5"])
-        defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
-        let events = try rig.daemon.connect()
-        _ = events.request("function=subscribe")
-        let started = Self.recording(Self.json(rig.client.request(#"{"function":"recording","agent_user":"1000","value":"START","timeout":"3"}"#)))
-        usleep(1_000_000)
-        _ = rig.client.request("function=recording&agent_user=1000&value=PAUSE&pause_behavior=skip")
-        usleep(2_000_000)
-        _ = rig.client.request("function=recording&agent_user=1000&value=RESUME")
-        let done = Self.completion(events, id: started["id"] as? Int ?? -1)
-        #expect(done["cause"] as? String == "timeout")
-        // 3 s of unpaused audio in the file, though 5 s went by.
-        #expect(abs((done["duration_seconds"] as? Double ?? 0) - 3.0) < 0.05, "\(done)")
-        #expect(abs((done["paused_seconds"] as? Double ?? 0) - 2.0) < 0.3)
-        rig.daemon.stop()
-    }
-
-    @Test func prerollSplitLegsAndMinimumDuration() throws {
-        // 440/1000 Hz for the first 3 s, then 660/1500 Hz.
-        let rig = try Self.rig(left: ["synth 3 sine 440 vol 0.5", "synth 20 sine 660 vol 0.5"],
-                               right: ["synth 3 sine 1000 vol 0.5", "synth 20 sine 1500 vol 0.5"])
-        defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
-        let c = rig.client
-        usleep(3_500_000)
-        // Pre-roll reaches back into the first part of the signal.
-        let pre = Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"START","preroll":"3","legs":"split"}"#))
-        #expect(pre["data"] != nil, "\(pre)")
-        usleep(1_000_000)
-        let stopped = Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#))
-        let files = (stopped["data"] as? [String: Any])?["recordings"] as? [[String: Any]] ?? []
-        #expect(files.map { $0["kind"] as? String ?? "" } == ["mono", "agent_leg", "customer_leg"])
-        if files.count == 3 {
-            let mix = try WAVContents(path: files[0]["file_path"] as? String ?? "")
-            #expect(abs(mix.durationSeconds - 4.0) < 0.4, "\(mix.durationSeconds)")
-            let early = mix.samples.prefix(4000)
-            #expect(ToneAnalysis.power(early, frequency: 440, sampleRate: 8000) > 1e-3, "pre-roll lacks the early signal")
-            let agent = try WAVContents(path: files[1]["file_path"] as? String ?? "").samples
-            let customer = try WAVContents(path: files[2]["file_path"] as? String ?? "").samples
-            #expect(agent.count == mix.samples.count && customer.count == mix.samples.count)
-            let late = agent.count - 8000
-            #expect(ToneAnalysis.dominant(agent[late...], among: [660, 1500], sampleRate: 8000).frequency == 660)
-            #expect(ToneAnalysis.dominant(customer[late...], among: [660, 1500], sampleRate: 8000).frequency == 1500)
-            #expect(ToneAnalysis.dominant(agent[late...], among: [660, 1500], sampleRate: 8000).share > 0.99)
+        static func rig(left: [String], right: [String], recording: String = "") throws -> Rig {
+            let pulse = try PulseServer.start()
+            let dir = try TestDirectory("tapedeckd")
+            let sink = "cf" + String(UUID().uuidString.prefix(6)).lowercased()
+            try pulse.addNullSink(sink)
+            try dir.defineALSA("pcm.station { type pulse; device \"\(sink).monitor\" }")
+            let l = try piece(dir, "left", left), r = try piece(dir, "right", right)
+            let stereo = dir.file("signal.wav")
+            _ = try Subprocess.run("sox", ["-M", l, r, stereo])
+            let daemon = try DaemonHarness(
+                dir: dir, devices: "[[device]]\nname = \"pa\"\npcm = \"station\"\n",
+                stations: "[[station]]\nname = \"st1\"\ndevice = \"pa\"\nagent_channel = 0\ncustomer_channel = 1\n",
+                recording: recording, environment: pulse.environment)
+            try daemon.start()
+            let c = try daemon.connect()
+            #expect(c.request("function=login&agent_user=1000&station=st1&session_id=8600051")?.hasPrefix("SUCCESS") == true)
+            // ALSA's pulse plugin delivers its first audio about 1.5 s after the stream opens:
+            // let the daemon's capture settle, as it has long done on a running box.
+            usleep(2_500_000)
+            let player = try pulse.play(stereo, sink: sink)
+            return Rig(daemon: daemon, client: c, player: player)
         }
-        // Too short: discarded, the file removed, the row kept.
-        _ = c.request(#"{"function":"recording","agent_user":"1000","value":"START","min_duration":"5"}"#)
-        usleep(500_000)
-        let short = Self.recording(Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#)))
-        #expect(short["status"] as? String == "discarded" && short["cause"] as? String == "too_short", "\(short)")
-        #expect(!FileManager.default.fileExists(atPath: short["file_path"] as? String ?? "/"))
-        let row = Self.recording(Self.json(c.request(#"{"function":"recording_lookup","recording_id":"\#(short["id"] as? Int ?? -1)"}"#)))
-        #expect(row["status"] as? String == "discarded")
-        // Options out of range are refused with the option named.
-        let tooMuch = Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"START","preroll":"31"}"#))
-        #expect((tooMuch["error"] as? [String: Any])?["code"] as? String == "invalid_request")
-        #expect(((tooMuch["error"] as? [String: Any])?["message"] as? String)?.contains("preroll") == true)
-        #expect(c.request("function=recording&agent_user=1000&value=START&format=wav&bitrate=16")?.contains("bitrate") == true)
-        #expect(c.request("function=recording&agent_user=1000&value=START&timeout=2")?.contains("timeout") == true)
-        rig.daemon.stop()
+
+        static func json(_ line: String?) -> [String: Any] {
+            guard let line, let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                Issue.record("not JSON: \(line ?? "nil")"); return [:]
+            }
+            return o
+        }
+
+        static func recording(_ reply: [String: Any]) -> [String: Any] {
+            let data = reply["data"] as? [String: Any] ?? [:]
+            return data["recording"] as? [String: Any] ?? (data["recordings"] as? [[String: Any]])?.first ?? [:]
+        }
+
+        /// Waits (at most `seconds`) for a recording.completed event of recording `id`.
+        static func completion(_ events: ControlClient, id: Int, seconds: Double = 20) -> [String: Any] {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline, let line = events.readLine() {
+                let e = json(line)
+                let r = e["recording"] as? [String: Any] ?? [:]
+                if (e["event"] as? String)?.hasPrefix("recording.") == true, e["event"] as? String != "recording.started", r["id"] as? Int == id {
+                    return r
+                }
+            }
+            Issue.record("no completion event for recording \(id)")
+            return [:]
+        }
+
+        func rms(_ s: ArraySlice<Int16>) -> Double { ToneAnalysis.rms(s) }
+
+        @Test func endOnKeyHearsOnlyTheCustomerAndCutsTheTone() throws {
+            // Agent: a '#' at 1.5 s (must not count). Customer: speech-like noise, then '#' at 3.5 s.
+            let rig = try Self.rig(
+                left: ["synth 1.5 sine 440 vol 0.3", "synth 0.12 sine 941 sine 1477 vol 0.5", "synth 6 sine 440 vol 0.3"],
+                right: ["synth 3.5 brownnoise tremolo 4 90 vol 0.6", "synth 0.12 sine 941 sine 1477 vol 0.5", "synth 4 brownnoise vol 0.6"])
+            defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
+            let events = try rig.daemon.connect()
+            _ = events.request("function=subscribe")
+            let started = Self.recording(Self.json(rig.client.request(##"{"function":"recording","agent_user":"1000","value":"START","end_on_key":"#"}"##)))
+            let id = started["id"] as? Int ?? -1
+            let done = Self.completion(events, id: id)
+            #expect(done["cause"] as? String == "key", "\(done)")
+            let wav = try WAVContents(path: done["file_path"] as? String ?? "")
+            // It ran past the agent's key (1.5 s) and ended at the customer's (3.5 s, less start-up).
+            #expect(wav.durationSeconds > 2.0 && wav.durationSeconds < 3.6, "\(wav.durationSeconds)")
+            // The tone is cut: no DTMF energy in the file's last 100 ms.
+            let tail = wav.samples.suffix(800)
+            let dtmf = ToneAnalysis.power(tail, frequency: 1477, sampleRate: 8000)
+            let total = ToneAnalysis.rms(tail)
+            #expect(dtmf < 1e-4, "tone left at the end: power \(dtmf), rms \(total)")
+            rig.daemon.stop()
+        }
+
+        @Test func endOnSilenceKeepsTheTrailingSilence() throws {
+            let rig = try Self.rig(left: ["synth 2 sine 440 vol 0.5", "synth 8 sine 440 vol 0"],
+                                   right: ["synth 2 sine 1000 vol 0.5", "synth 8 sine 1000 vol 0"])
+            defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
+            let events = try rig.daemon.connect()
+            _ = events.request("function=subscribe")
+            let started = Self.recording(Self.json(rig.client.request(#"{"function":"recording","agent_user":"1000","value":"START","end_on_silence":"3"}"#)))
+            let done = Self.completion(events, id: started["id"] as? Int ?? -1)
+            #expect(done["cause"] as? String == "silence", "\(done)")
+            let wav = try WAVContents(path: done["file_path"] as? String ?? "")
+            // Sound, then 3 s of silence, kept in the file.
+            let silentTail = wav.samples.suffix(3 * 8000 - 800)
+            #expect(rms(silentTail) < 30)
+            #expect(rms(wav.samples.prefix(4000)) > 1000)
+            #expect(wav.durationSeconds > 3.5 && wav.durationSeconds < 5.5, "\(wav.durationSeconds)")
+            rig.daemon.stop()
+        }
+
+        @Test func pauseSilenceMaskAndSkipAreMeasuredInTheAudio() throws {
+            let rig = try Self.rig(left: ["synth 30 sine 440 vol 0.5"], right: ["synth 30 sine 1000 vol 0.5"])
+            defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
+            let c = rig.client
+            _ = c.request("function=recording&agent_user=1000&value=START")
+            _ = c.request("function=stereo_recording&agent_user=1000&value=BEGIN")
+            #expect(c.request("function=recording&agent_user=1000&value=RESUME")?.hasPrefix("ERROR: ") == true)
+            usleep(1_000_000)
+            #expect(c.request("function=recording&agent_user=1000&value=PAUSE")
+                    == "SUCCESS: recording function sent - 1000|PAUSE||||10.0.0.5|8600051|PAUSED")
+            #expect(c.request("function=stereo_recording&agent_user=1000&value=PAUSE&pause_behavior=skip")
+                    == "SUCCESS: stereo_recording function sent - 1000|PAUSE||||10.0.0.5|8600051|PAUSED")
+            usleep(1_500_000)
+            _ = c.request("function=recording&agent_user=1000&value=RESUME")
+            _ = c.request("function=stereo_recording&agent_user=1000&value=RESUME")
+            usleep(1_000_000)
+            #expect(c.request("function=recording&agent_user=1000&value=MASK")
+                    == "SUCCESS: recording function sent - 1000|MASK||||10.0.0.5|8600051|PAUSED")
+            usleep(1_000_000)
+            _ = c.request("function=recording&agent_user=1000&value=UNMASK")
+            usleep(1_000_000)
+            let mono = Self.recording(Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#)))
+            let stereo = Self.recording(Self.json(c.request(#"{"function":"stereo_recording","agent_user":"1000","value":"END"}"#)))
+            // Mono, paused with silence then masked: two silent spans, timeline kept.
+            let m = try WAVContents(path: mono["file_path"] as? String ?? "")
+            let silentBlocks = stride(from: 0, to: m.samples.count - 400, by: 400).filter { rms(m.samples[$0..<($0 + 400)]) < 30 }.count
+            let paused = mono["paused_seconds"] as? Double ?? 0, masked = mono["masked_seconds"] as? Double ?? 0
+            #expect(abs(paused - 1.5) < 0.3, "paused \(paused)")
+            #expect(abs(masked - 1.0) < 0.3, "masked \(masked)")
+            // 400-frame blocks are 50 ms: the silent ones add up to the paused and masked time.
+            #expect(abs(Double(silentBlocks) * 0.05 - (paused + masked)) < 0.25, "\(silentBlocks) silent blocks")
+            #expect(abs(m.durationSeconds - 5.5) < 0.6, "\(m.durationSeconds)")
+            // Stereo, paused with skip: the paused time is not in the file, and no gap is silent.
+            let s = try WAVContents(path: stereo["file_path"] as? String ?? "")
+            #expect(abs(s.durationSeconds - (m.durationSeconds - paused)) < 0.3, "\(s.durationSeconds) vs \(m.durationSeconds)")
+            let left = s.channel(0)
+            let silentStereo = stride(from: 400, to: left.count - 400, by: 400).filter { rms(left[$0..<($0 + 400)]) < 30 }.count
+            #expect(silentStereo <= 1)
+            rig.daemon.stop()
+        }
+
+        @Test func timeoutDoesNotCountPausedTime() throws {
+            let rig = try Self.rig(left: ["synth 30 sine 440 vol 0.5"], right: ["synth 30 sine 1000 vol 0.5"])
+            defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
+            let events = try rig.daemon.connect()
+            _ = events.request("function=subscribe")
+            let started = Self.recording(Self.json(rig.client.request(#"{"function":"recording","agent_user":"1000","value":"START","timeout":"3"}"#)))
+            usleep(1_000_000)
+            _ = rig.client.request("function=recording&agent_user=1000&value=PAUSE&pause_behavior=skip")
+            usleep(2_000_000)
+            _ = rig.client.request("function=recording&agent_user=1000&value=RESUME")
+            let done = Self.completion(events, id: started["id"] as? Int ?? -1)
+            #expect(done["cause"] as? String == "timeout")
+            // 3 s of unpaused audio in the file, though 5 s went by.
+            #expect(abs((done["duration_seconds"] as? Double ?? 0) - 3.0) < 0.05, "\(done)")
+            #expect(abs((done["paused_seconds"] as? Double ?? 0) - 2.0) < 0.3)
+            rig.daemon.stop()
+        }
+
+        @Test func prerollSplitLegsAndMinimumDuration() throws {
+            // 440/1000 Hz for the first 3 s, then 660/1500 Hz.
+            let rig = try Self.rig(left: ["synth 3 sine 440 vol 0.5", "synth 20 sine 660 vol 0.5"],
+                                   right: ["synth 3 sine 1000 vol 0.5", "synth 20 sine 1500 vol 0.5"])
+            defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
+            let c = rig.client
+            usleep(3_500_000)
+            // Pre-roll reaches back into the first part of the signal.
+            let pre = Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"START","preroll":"3","legs":"split"}"#))
+            #expect(pre["data"] != nil, "\(pre)")
+            usleep(1_000_000)
+            let stopped = Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#))
+            let files = (stopped["data"] as? [String: Any])?["recordings"] as? [[String: Any]] ?? []
+            #expect(files.map { $0["kind"] as? String ?? "" } == ["mono", "agent_leg", "customer_leg"])
+            if files.count == 3 {
+                let mix = try WAVContents(path: files[0]["file_path"] as? String ?? "")
+                #expect(abs(mix.durationSeconds - 4.0) < 0.4, "\(mix.durationSeconds)")
+                let early = mix.samples.prefix(4000)
+                #expect(ToneAnalysis.power(early, frequency: 440, sampleRate: 8000) > 1e-3, "pre-roll lacks the early signal")
+                let agent = try WAVContents(path: files[1]["file_path"] as? String ?? "").samples
+                let customer = try WAVContents(path: files[2]["file_path"] as? String ?? "").samples
+                #expect(agent.count == mix.samples.count && customer.count == mix.samples.count)
+                let late = agent.count - 8000
+                #expect(ToneAnalysis.dominant(agent[late...], among: [660, 1500], sampleRate: 8000).frequency == 660)
+                #expect(ToneAnalysis.dominant(customer[late...], among: [660, 1500], sampleRate: 8000).frequency == 1500)
+                #expect(ToneAnalysis.dominant(agent[late...], among: [660, 1500], sampleRate: 8000).share > 0.99)
+            }
+            // Too short: discarded, the file removed, the row kept.
+            _ = c.request(#"{"function":"recording","agent_user":"1000","value":"START","min_duration":"5"}"#)
+            usleep(500_000)
+            let short = Self.recording(Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#)))
+            #expect(short["status"] as? String == "discarded" && short["cause"] as? String == "too_short", "\(short)")
+            #expect(!FileManager.default.fileExists(atPath: short["file_path"] as? String ?? "/"))
+            let row = Self.recording(Self.json(c.request(#"{"function":"recording_lookup","recording_id":"\#(short["id"] as? Int ?? -1)"}"#)))
+            #expect(row["status"] as? String == "discarded")
+            // Options out of range are refused with the option named.
+            let tooMuch = Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"START","preroll":"31"}"#))
+            #expect((tooMuch["error"] as? [String: Any])?["code"] as? String == "invalid_request")
+            #expect(((tooMuch["error"] as? [String: Any])?["message"] as? String)?.contains("preroll") == true)
+            #expect(c.request("function=recording&agent_user=1000&value=START&format=wav&bitrate=16")?.contains("bitrate") == true)
+            #expect(c.request("function=recording&agent_user=1000&value=START&timeout=2")?.contains("timeout") == true)
+            rig.daemon.stop()
+        }
     }
 }
 

@@ -4,139 +4,141 @@ import TapedeckTestSupport
 
 /// Real-time capture of real signal: a PulseAudio null sink per test, a different tone
 /// on each leg played into it with paplay, read through ALSA's `pulse` plugin.
-@Suite(.serialized) struct RecordRealtimeTests {
-    let agentTone = 440.0
-    let customerTone = 1000.0
+extension PulseAudioTests {
+    @Suite(.serialized) struct RecordRealtimeTests {
+        let agentTone = 440.0
+        let customerTone = 1000.0
 
-    /// A sink playing agent/customer tones, and an ALSA device reading its monitor.
-    func station(_ dir: TestDirectory, seconds: Double) throws -> (PulseServer, [String: String], RunningProcess) {
-        let pulse = try PulseServer.start()
-        let sink = "st" + String(UUID().uuidString.prefix(6)).lowercased()
-        try pulse.addNullSink(sink)
-        try dir.defineALSA("pcm.station { type pulse; device \"\(sink).monitor\" }")
-        let tones = dir.file("tones.wav")
-        // Longer than any test needs: a loaded machine may start the recorder late.
-        try Sox.stereoTone(tones, left: agentTone, right: customerTone, seconds: seconds + 30)
-        let player = try pulse.play(tones, sink: sink)
-        usleep(300_000)   // let the tones reach the sink before recording starts
-        return (pulse, dir.environment.merging(pulse.environment) { a, _ in a }, player)
-    }
-
-    /// Waits (at most 10 s) until `path` holds `bytes`.
-    func waitForFile(_ path: String, bytes: Int) throws {
-        for _ in 0..<1000 {
-            if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size >= bytes { return }
-            usleep(10_000)
+        /// A sink playing agent/customer tones, and an ALSA device reading its monitor.
+        func station(_ dir: TestDirectory, seconds: Double) throws -> (PulseServer, [String: String], RunningProcess) {
+            let pulse = try PulseServer.start()
+            let sink = "st" + String(UUID().uuidString.prefix(6)).lowercased()
+            try pulse.addNullSink(sink)
+            try dir.defineALSA("pcm.station { type pulse; device \"\(sink).monitor\" }")
+            let tones = dir.file("tones.wav")
+            // Longer than any test needs: a loaded machine may start the recorder late.
+            try Sox.stereoTone(tones, left: agentTone, right: customerTone, seconds: seconds + 30)
+            let player = try pulse.play(tones, sink: sink)
+            usleep(300_000)   // let the tones reach the sink before recording starts
+            return (pulse, dir.environment.merging(pulse.environment) { a, _ in a }, player)
         }
-        Issue.record("\(path) never reached \(bytes) bytes")
-    }
 
-    /// Checks each half second after the first: wherever there is signal it is `frequency`
-    /// (never the other leg's tone), and at least a second of it has signal. (A fresh
-    /// PulseAudio capture stream starts with up to ~1.5 s of silence, and a heavily loaded
-    /// machine can starve paplay, which leaves silent gaps in the sink's monitor.)
-    func checkTone(_ samples: [Int16], _ frequency: Double, _ what: String) {
-        let half = 4000
-        var windows = 0, withSignal = 0
-        var i = half
-        while i + half <= samples.count {
-            let slice = samples[i..<(i + half)]
-            windows += 1
-            if ToneAnalysis.rms(slice) > 1000 {
-                withSignal += 1
-                let (f, share) = ToneAnalysis.dominant(slice, among: [agentTone, customerTone], sampleRate: 8000)
-                #expect(f == frequency && share > 0.9, "\(what) at \(i): \(f) Hz, share \(share)")
+        /// Waits (at most 10 s) until `path` holds `bytes`.
+        func waitForFile(_ path: String, bytes: Int) throws {
+            for _ in 0..<1000 {
+                if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size >= bytes { return }
+                usleep(10_000)
             }
-            i += half
+            Issue.record("\(path) never reached \(bytes) bytes")
         }
-        #expect(withSignal >= 2, "\(what): signal in \(withSignal) of \(windows) half seconds")
-    }
 
-    @Test func threeSecondsStereoHaveTheRightDurationAndEachLegInItsChannel() throws {
-        let dir = try TestDirectory()
-        let (_, env, player) = try station(dir, seconds: 6)
-        defer { player.signal(SIGKILL); _ = player.wait() }
-        let out = dir.file("call.wav")
-        let start = Date()
-        let r = try Subprocess.run(Binaries.tapedeck, ["record", "--device", "station", "--mode", "stereo", "--duration", "3", out],
-                                   environment: env)
-        let elapsed = Date().timeIntervalSince(start)
-        #expect(r.status == 0, "\(r.stderr)")
-        let wav = try WAVContents(path: out)
-        // Within one 20 ms period (160 frames) of 3 s of audio …
-        #expect(abs(wav.frames - 24000) <= 160)
-        // … taken in real time, not faster (paced capture).
-        #expect(elapsed > 2.5, "3 s of paced audio recorded in \(elapsed) s")
-        checkTone(wav.channel(0), agentTone, "left (agent)")
-        checkTone(wav.channel(1), customerTone, "right (customer)")
-    }
+        /// Checks each half second after the first: wherever there is signal it is `frequency`
+        /// (never the other leg's tone), and at least a second of it has signal. (A fresh
+        /// PulseAudio capture stream starts with up to ~1.5 s of silence, and a heavily loaded
+        /// machine can starve paplay, which leaves silent gaps in the sink's monitor.)
+        func checkTone(_ samples: [Int16], _ frequency: Double, _ what: String) {
+            let half = 4000
+            var windows = 0, withSignal = 0
+            var i = half
+            while i + half <= samples.count {
+                let slice = samples[i..<(i + half)]
+                windows += 1
+                if ToneAnalysis.rms(slice) > 1000 {
+                    withSignal += 1
+                    let (f, share) = ToneAnalysis.dominant(slice, among: [agentTone, customerTone], sampleRate: 8000)
+                    #expect(f == frequency && share > 0.9, "\(what) at \(i): \(f) Hz, share \(share)")
+                }
+                i += half
+            }
+            #expect(withSignal >= 2, "\(what): signal in \(withSignal) of \(windows) half seconds")
+        }
 
-    @Test func mp3FromARealTimeDeviceDecodesToItsDurationAndTones() throws {
-        let dir = try TestDirectory()
-        let (_, env, player) = try station(dir, seconds: 6)
-        defer { player.signal(SIGKILL); _ = player.wait() }
-        let out = dir.file("call.mp3")
-        let r = try Subprocess.run(Binaries.tapedeck, ["record", "--device", "station", "--mode", "stereo", "--duration", "3", out],
-                                   environment: env)
-        #expect(r.status == 0, "\(r.stderr)")
-        let decoded = try Sox.decode(out)
-        #expect(decoded.channels == 2 && decoded.rate == 8000)
-        #expect(abs(decoded.samples.count / 2 - 24000) <= 160)
-        let left = stride(from: 0, to: decoded.samples.count, by: 2).map { decoded.samples[$0] }
-        let right = stride(from: 1, to: decoded.samples.count, by: 2).map { decoded.samples[$0] }
-        checkTone(left, agentTone, "left (agent)")
-        checkTone(right, customerTone, "right (customer)")
-    }
+        @Test func threeSecondsStereoHaveTheRightDurationAndEachLegInItsChannel() throws {
+            let dir = try TestDirectory()
+            let (_, env, player) = try station(dir, seconds: 6)
+            defer { player.signal(SIGKILL); _ = player.wait() }
+            let out = dir.file("call.wav")
+            let start = Date()
+            let r = try Subprocess.run(Binaries.tapedeck, ["record", "--device", "station", "--mode", "stereo", "--duration", "3", out],
+                                       environment: env)
+            let elapsed = Date().timeIntervalSince(start)
+            #expect(r.status == 0, "\(r.stderr)")
+            let wav = try WAVContents(path: out)
+            // Within one 20 ms period (160 frames) of 3 s of audio …
+            #expect(abs(wav.frames - 24000) <= 160)
+            // … taken in real time, not faster (paced capture).
+            #expect(elapsed > 2.5, "3 s of paced audio recorded in \(elapsed) s")
+            checkTone(wav.channel(0), agentTone, "left (agent)")
+            checkTone(wav.channel(1), customerTone, "right (customer)")
+        }
 
-    /// SIGKILL mid-recording: the `.part` file is a valid WAV whose header covers the
-    /// audio up to its last update (at most a second old).
-    @Test func killedRecorderLeavesAValidWAV() throws {
-        let dir = try TestDirectory()
-        let (_, env, player) = try station(dir, seconds: 8)
-        defer { player.signal(SIGKILL); _ = player.wait() }
-        let out = dir.file("killed.wav")
-        let recorder = try Subprocess.launch(Binaries.tapedeck, ["record", "--device", "station", "--mode", "stereo", out],
-                                             environment: env)
-        // Kill once 2.5 s of audio are on disk.
-        try waitForFile(out + ".part", bytes: 44 + 4 * 20_000)
-        recorder.signal(SIGKILL)
-        let r = recorder.wait()
-        #expect(r.terminatedBySignal)
-        #expect(!FileManager.default.fileExists(atPath: out))
-        let wav = try WAVContents(path: out + ".part")
-        #expect(wav.channels == 2 && wav.sampleRate == 8000)
-        // The header was updated at least once a second: it declares all but the last
-        // second (plus one writer chunk of 4096 frames) of what the file holds, never more.
-        #expect(wav.availableDataBytes >= 4 * 20_000)
-        #expect(Int(wav.declaredDataSize) >= wav.availableDataBytes - 4 * (8000 + 4096),
-                "declares \(wav.declaredDataSize) of \(wav.availableDataBytes) bytes")
-        #expect(Int(wav.declaredDataSize) <= wav.availableDataBytes)
-        #expect(wav.declaredDataSize % 4 == 0)
-        // sox reads it and agrees on the length.
-        let soxi = try Subprocess.run("soxi", ["-s", out + ".part"])
-        #expect(soxi.status == 0, "\(soxi.stderr)")
-        #expect(Int(soxi.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == Int(wav.declaredDataSize) / 4)
-        let declared = Array(wav.samples.prefix(Int(wav.declaredDataSize) / 2))
-        let left = stride(from: 0, to: declared.count, by: 2).map { declared[$0] }
-        checkTone(left, agentTone, "left (agent) of the killed file")
-    }
+        @Test func mp3FromARealTimeDeviceDecodesToItsDurationAndTones() throws {
+            let dir = try TestDirectory()
+            let (_, env, player) = try station(dir, seconds: 6)
+            defer { player.signal(SIGKILL); _ = player.wait() }
+            let out = dir.file("call.mp3")
+            let r = try Subprocess.run(Binaries.tapedeck, ["record", "--device", "station", "--mode", "stereo", "--duration", "3", out],
+                                       environment: env)
+            #expect(r.status == 0, "\(r.stderr)")
+            let decoded = try Sox.decode(out)
+            #expect(decoded.channels == 2 && decoded.rate == 8000)
+            #expect(abs(decoded.samples.count / 2 - 24000) <= 160)
+            let left = stride(from: 0, to: decoded.samples.count, by: 2).map { decoded.samples[$0] }
+            let right = stride(from: 1, to: decoded.samples.count, by: 2).map { decoded.samples[$0] }
+            checkTone(left, agentTone, "left (agent)")
+            checkTone(right, customerTone, "right (customer)")
+        }
 
-    @Test func ctrlCFinalisesTheFile() throws {
-        let dir = try TestDirectory()
-        let (_, env, player) = try station(dir, seconds: 6)
-        defer { player.signal(SIGKILL); _ = player.wait() }
-        let out = dir.file("interrupted.mp3")
-        let recorder = try Subprocess.launch(Binaries.tapedeck, ["record", "--device", "station", "--mode", "mono", out],
-                                             environment: env)
-        // Interrupt once the file holds more than a second (an MP3 frame is 144 bytes).
-        try waitForFile(out + ".part", bytes: 144 * 16)
-        recorder.signal(SIGINT)
-        let r = recorder.wait()
-        #expect(r.status == 0, "\(r.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: out + ".part"))
-        let decoded = try Sox.decode(out)
-        #expect(decoded.channels == 1)
-        #expect(decoded.samples.count >= 8000, "only \(decoded.samples.count) samples")
-        #expect(decoded.samples.count < 6 * 8000)
+        /// SIGKILL mid-recording: the `.part` file is a valid WAV whose header covers the
+        /// audio up to its last update (at most a second old).
+        @Test func killedRecorderLeavesAValidWAV() throws {
+            let dir = try TestDirectory()
+            let (_, env, player) = try station(dir, seconds: 8)
+            defer { player.signal(SIGKILL); _ = player.wait() }
+            let out = dir.file("killed.wav")
+            let recorder = try Subprocess.launch(Binaries.tapedeck, ["record", "--device", "station", "--mode", "stereo", out],
+                                                 environment: env)
+            // Kill once 2.5 s of audio are on disk.
+            try waitForFile(out + ".part", bytes: 44 + 4 * 20_000)
+            recorder.signal(SIGKILL)
+            let r = recorder.wait()
+            #expect(r.terminatedBySignal)
+            #expect(!FileManager.default.fileExists(atPath: out))
+            let wav = try WAVContents(path: out + ".part")
+            #expect(wav.channels == 2 && wav.sampleRate == 8000)
+            // The header was updated at least once a second: it declares all but the last
+            // second (plus one writer chunk of 4096 frames) of what the file holds, never more.
+            #expect(wav.availableDataBytes >= 4 * 20_000)
+            #expect(Int(wav.declaredDataSize) >= wav.availableDataBytes - 4 * (8000 + 4096),
+                    "declares \(wav.declaredDataSize) of \(wav.availableDataBytes) bytes")
+            #expect(Int(wav.declaredDataSize) <= wav.availableDataBytes)
+            #expect(wav.declaredDataSize % 4 == 0)
+            // sox reads it and agrees on the length.
+            let soxi = try Subprocess.run("soxi", ["-s", out + ".part"])
+            #expect(soxi.status == 0, "\(soxi.stderr)")
+            #expect(Int(soxi.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == Int(wav.declaredDataSize) / 4)
+            let declared = Array(wav.samples.prefix(Int(wav.declaredDataSize) / 2))
+            let left = stride(from: 0, to: declared.count, by: 2).map { declared[$0] }
+            checkTone(left, agentTone, "left (agent) of the killed file")
+        }
+
+        @Test func ctrlCFinalisesTheFile() throws {
+            let dir = try TestDirectory()
+            let (_, env, player) = try station(dir, seconds: 6)
+            defer { player.signal(SIGKILL); _ = player.wait() }
+            let out = dir.file("interrupted.mp3")
+            let recorder = try Subprocess.launch(Binaries.tapedeck, ["record", "--device", "station", "--mode", "mono", out],
+                                                 environment: env)
+            // Interrupt once the file holds more than a second (an MP3 frame is 144 bytes).
+            try waitForFile(out + ".part", bytes: 144 * 16)
+            recorder.signal(SIGINT)
+            let r = recorder.wait()
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out + ".part"))
+            let decoded = try Sox.decode(out)
+            #expect(decoded.channels == 1)
+            #expect(decoded.samples.count >= 8000, "only \(decoded.samples.count) samples")
+            #expect(decoded.samples.count < 6 * 8000)
+        }
     }
 }

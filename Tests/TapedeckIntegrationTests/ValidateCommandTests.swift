@@ -238,149 +238,151 @@ struct ValidateOwnRecordingsTests {
 /// A recorder on a real-time PulseAudio device, SIGKILLed mid-recording: what it leaves
 /// (`OUT.wav.part` / `OUT.mp3.part`) must be judged by content, and repair must give a
 /// file that validates ok with all its audio.
-@Suite("validate and repair: the .part file of a SIGKILLed recorder", .serialized)
-struct ValidateKilledRecorderTests {
-    /// Starts a recorder on a fresh null sink playing tones; kills it once `.part`
-    /// holds `bytes`. Returns the `.part` path.
-    func killedRecording(_ dir: TestDirectory, out: String, mode: String, bytes: Int) throws -> String {
-        let pulse = try PulseServer.start()
-        let sink = "vd" + String(UUID().uuidString.prefix(6)).lowercased()
-        let module = try pulse.addNullSink(sink)
-        defer { try? pulse.unloadModule(module) }
-        try dir.defineALSA("pcm.station { type pulse; device \"\(sink).monitor\" }")
-        let tones = dir.file("tones.wav")
-        try Sox.stereoTone(tones, left: 440, right: 1000, seconds: 8)
-        let player = try pulse.play(tones, sink: sink)
-        defer { player.signal(SIGKILL); _ = player.wait() }
-        usleep(300_000)
-        let env = dir.environment.merging(pulse.environment) { a, _ in a }
-        let recorder = try Subprocess.launch(Binaries.tapedeck, ["record", "--device", "station", "--mode", mode, out],
-                                             environment: env)
-        let part = out + ".part"
-        var grown = false
-        for _ in 0..<1000 {
-            if let size = try? FileManager.default.attributesOfItem(atPath: part)[.size] as? Int, size >= bytes {
-                grown = true
-                break
+extension PulseAudioTests {
+    @Suite("validate and repair: the .part file of a SIGKILLed recorder", .serialized)
+    struct ValidateKilledRecorderTests {
+        /// Starts a recorder on a fresh null sink playing tones; kills it once `.part`
+        /// holds `bytes`. Returns the `.part` path.
+        func killedRecording(_ dir: TestDirectory, out: String, mode: String, bytes: Int) throws -> String {
+            let pulse = try PulseServer.start()
+            let sink = "vd" + String(UUID().uuidString.prefix(6)).lowercased()
+            let module = try pulse.addNullSink(sink)
+            defer { try? pulse.unloadModule(module) }
+            try dir.defineALSA("pcm.station { type pulse; device \"\(sink).monitor\" }")
+            let tones = dir.file("tones.wav")
+            try Sox.stereoTone(tones, left: 440, right: 1000, seconds: 8)
+            let player = try pulse.play(tones, sink: sink)
+            defer { player.signal(SIGKILL); _ = player.wait() }
+            usleep(300_000)
+            let env = dir.environment.merging(pulse.environment) { a, _ in a }
+            let recorder = try Subprocess.launch(Binaries.tapedeck, ["record", "--device", "station", "--mode", mode, out],
+                                                 environment: env)
+            let part = out + ".part"
+            var grown = false
+            for _ in 0..<1000 {
+                if let size = try? FileManager.default.attributesOfItem(atPath: part)[.size] as? Int, size >= bytes {
+                    grown = true
+                    break
+                }
+                usleep(10_000)
             }
-            usleep(10_000)
+            recorder.signal(SIGKILL)
+            let r = recorder.wait()
+            try #require(grown, "\(part) never reached \(bytes) bytes: \(r.stderr)")
+            #expect(r.terminatedBySignal)
+            #expect(!FileManager.default.fileExists(atPath: out))
+            return part
         }
-        recorder.signal(SIGKILL)
-        let r = recorder.wait()
-        try #require(grown, "\(part) never reached \(bytes) bytes: \(r.stderr)")
-        #expect(r.terminatedBySignal)
-        #expect(!FileManager.default.fileExists(atPath: out))
-        return part
-    }
 
-    @Test("WAV: verdict from the stale header; repair keeps every whole sample frame byte for byte")
-    func killedWAV() throws {
-        let dir = try TestDirectory("tapedeck-killed")
-        let part = try killedRecording(dir, out: dir.file("killed.wav"), mode: "stereo", bytes: 112 + 4 * 12_000)
-        let original = try FileCheckRun.bytes(part)
-        let wav = try WAVContents(path: part)
-        try #require(wav.channels == 2 && wav.sampleRate == 8000 && wav.bitsPerSample == 16)
-        let dataStart = original.count - wav.availableDataBytes
-        let whole = wav.availableDataBytes / 4 * 4
-        let declared = Int(wav.declaredDataSize)
-        // What the header says against what is there decides the verdict.
-        let expected: (verdict: String, code: String?)
-        if declared == wav.availableDataBytes {
-            expected = ("ok", nil)                        // killed right after a header update
-        } else if declared == whole {
-            expected = ("warning", "trailing-bytes")      // only a partial frame after the data
-        } else if declared == 0 {
-            expected = ("broken", "data-size-placeholder")
-        } else {
-            expected = ("broken", declared < whole ? "data-under-declared" : "data-truncated")
-        }
-        let (status, report) = try FileCheckRun.validateOne(part)
-        #expect(report["format"] as? String == "wav", "a .wav.part is judged by content: \(report)")
-        #expect(report["verdict"] as? String == expected.verdict, "declared \(declared) of \(wav.availableDataBytes): \(report)")
-        if let code = expected.code { #expect(FileCheckRun.reasonCodes(report).contains(code), "\(report)") }
-        #expect(status == (expected.verdict == "broken" ? 1 : 0))
-        #expect(report["frames"] as? Int == whole / 4, "all audio present is counted: \(report)")
+        @Test("WAV: verdict from the stale header; repair keeps every whole sample frame byte for byte")
+        func killedWAV() throws {
+            let dir = try TestDirectory("tapedeck-killed")
+            let part = try killedRecording(dir, out: dir.file("killed.wav"), mode: "stereo", bytes: 112 + 4 * 12_000)
+            let original = try FileCheckRun.bytes(part)
+            let wav = try WAVContents(path: part)
+            try #require(wav.channels == 2 && wav.sampleRate == 8000 && wav.bitsPerSample == 16)
+            let dataStart = original.count - wav.availableDataBytes
+            let whole = wav.availableDataBytes / 4 * 4
+            let declared = Int(wav.declaredDataSize)
+            // What the header says against what is there decides the verdict.
+            let expected: (verdict: String, code: String?)
+            if declared == wav.availableDataBytes {
+                expected = ("ok", nil)                        // killed right after a header update
+            } else if declared == whole {
+                expected = ("warning", "trailing-bytes")      // only a partial frame after the data
+            } else if declared == 0 {
+                expected = ("broken", "data-size-placeholder")
+            } else {
+                expected = ("broken", declared < whole ? "data-under-declared" : "data-truncated")
+            }
+            let (status, report) = try FileCheckRun.validateOne(part)
+            #expect(report["format"] as? String == "wav", "a .wav.part is judged by content: \(report)")
+            #expect(report["verdict"] as? String == expected.verdict, "declared \(declared) of \(wav.availableDataBytes): \(report)")
+            if let code = expected.code { #expect(FileCheckRun.reasonCodes(report).contains(code), "\(report)") }
+            #expect(status == (expected.verdict == "broken" ? 1 : 0))
+            #expect(report["frames"] as? Int == whole / 4, "all audio present is counted: \(report)")
 
-        let outDir = dir.file("repaired")
-        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
-        let repair = try FileCheckRun.tapedeck(["repair", "--output", outDir, part])
-        #expect(repair.status == 0, "\(repair.stdout)\(repair.stderr)")
-        #expect(try FileCheckRun.bytes(part) == original, "--output must leave the original alone")
-        if expected.verdict == "ok" {
-            #expect(repair.stdout == "\(part): already ok\n")
-            #expect(FileCheckRun.listing(outDir).isEmpty)
-            return
+            let outDir = dir.file("repaired")
+            try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+            let repair = try FileCheckRun.tapedeck(["repair", "--output", outDir, part])
+            #expect(repair.status == 0, "\(repair.stdout)\(repair.stderr)")
+            #expect(try FileCheckRun.bytes(part) == original, "--output must leave the original alone")
+            if expected.verdict == "ok" {
+                #expect(repair.stdout == "\(part): already ok\n")
+                #expect(FileCheckRun.listing(outDir).isEmpty)
+                return
+            }
+            let repaired = outDir + "/killed.wav.part"
+            #expect(repair.stdout.hasPrefix("\(part): repaired: ") && repair.stdout.contains(" → \(repaired)"), "\(repair.stdout)")
+            #expect(FileCheckRun.listing(outDir) == ["killed.wav.part"], "no temporary file left behind")
+            let (afterStatus, after) = try FileCheckRun.validateOne(repaired)
+            #expect(afterStatus == 0 && after["verdict"] as? String == "ok", "\(after)")
+            #expect(after["frames"] as? Int == whole / 4)
+            let fixed = try FileCheckRun.bytes(repaired)
+            let fixedWAV = try WAVContents(path: repaired)
+            #expect(Int(fixedWAV.declaredDataSize) == whole && fixedWAV.availableDataBytes == whole)
+            #expect(Int(fixedWAV.declaredRIFFSize) == fixed.count - 8)
+            let fixedStart = fixed.count - fixedWAV.availableDataBytes
+            #expect(Array(fixed[fixedStart...]) == Array(original[dataStart..<(dataStart + whole)]), "sample bytes changed")
+            #expect(fixedStart == dataStart, "the header keeps its layout")
+            let probe = try FileCheckRun.ffprobeDuration(repaired)
+            #expect(abs(probe - Double(whole / 4) / 8000) <= 1.0 / 8000 + 1e-6, "ffprobe \(probe)")
         }
-        let repaired = outDir + "/killed.wav.part"
-        #expect(repair.stdout.hasPrefix("\(part): repaired: ") && repair.stdout.contains(" → \(repaired)"), "\(repair.stdout)")
-        #expect(FileCheckRun.listing(outDir) == ["killed.wav.part"], "no temporary file left behind")
-        let (afterStatus, after) = try FileCheckRun.validateOne(repaired)
-        #expect(afterStatus == 0 && after["verdict"] as? String == "ok", "\(after)")
-        #expect(after["frames"] as? Int == whole / 4)
-        let fixed = try FileCheckRun.bytes(repaired)
-        let fixedWAV = try WAVContents(path: repaired)
-        #expect(Int(fixedWAV.declaredDataSize) == whole && fixedWAV.availableDataBytes == whole)
-        #expect(Int(fixedWAV.declaredRIFFSize) == fixed.count - 8)
-        let fixedStart = fixed.count - fixedWAV.availableDataBytes
-        #expect(Array(fixed[fixedStart...]) == Array(original[dataStart..<(dataStart + whole)]), "sample bytes changed")
-        #expect(fixedStart == dataStart, "the header keeps its layout")
-        let probe = try FileCheckRun.ffprobeDuration(repaired)
-        #expect(abs(probe - Double(whole / 4) / 8000) <= 1.0 / 8000 + 1e-6, "ffprobe \(probe)")
-    }
 
-    @Test("MP3: verdict from the stale Info tag; repair keeps every whole frame byte for byte",
-          arguments: ["mono", "stereo"])  // 16 kbit/s mono: our Info frame; 32 kbit/s stereo: LAME's
-    func killedMP3(mode: String) throws {
-        let dir = try TestDirectory("tapedeck-killed")
-        let bytesPerSecond = mode == "mono" ? 2000 : 4000
-        let part = try killedRecording(dir, out: dir.file("killed.mp3"), mode: mode, bytes: bytesPerSecond * 3 / 2)
-        let original = try FileCheckRun.bytes(part)
-        let frames = MP3Frames.frames(original)
-        try #require(frames.count > 3)
-        let chainEnd = frames[frames.count - 1].offset + frames[frames.count - 1].length
-        let declared = try #require(MP3Frames.tagFrames(original, first: frames[0]), "no Info tag with a frame count")
-        let audio = frames.count - 1
-        let expected: (verdict: String, code: String?)
-        if chainEnd < original.count {
-            expected = ("broken", "truncated-last-frame")
-        } else if declared < audio {
-            expected = ("warning", "xing-frame-count-mismatch")   // tag not updated since the last checkpoint
-        } else if declared == audio {
-            expected = ("ok", nil)
-        } else {
-            expected = ("broken", "xing-frame-count-mismatch")
-        }
-        let (status, report) = try FileCheckRun.validateOne(part)
-        #expect(report["format"] as? String == "mp3", "a .mp3.part is judged by content: \(report)")
-        #expect(report["verdict"] as? String == expected.verdict, "tag \(declared) frames, stream \(audio): \(report)")
-        if let code = expected.code { #expect(FileCheckRun.reasonCodes(report).contains(code), "\(report)") }
-        #expect(status == (expected.verdict == "broken" ? 1 : 0))
-        #expect(report["frames"] as? Int == audio, "\(report)")
+        @Test("MP3: verdict from the stale Info tag; repair keeps every whole frame byte for byte",
+              arguments: ["mono", "stereo"])  // 16 kbit/s mono: our Info frame; 32 kbit/s stereo: LAME's
+        func killedMP3(mode: String) throws {
+            let dir = try TestDirectory("tapedeck-killed")
+            let bytesPerSecond = mode == "mono" ? 2000 : 4000
+            let part = try killedRecording(dir, out: dir.file("killed.mp3"), mode: mode, bytes: bytesPerSecond * 3 / 2)
+            let original = try FileCheckRun.bytes(part)
+            let frames = MP3Frames.frames(original)
+            try #require(frames.count > 3)
+            let chainEnd = frames[frames.count - 1].offset + frames[frames.count - 1].length
+            let declared = try #require(MP3Frames.tagFrames(original, first: frames[0]), "no Info tag with a frame count")
+            let audio = frames.count - 1
+            let expected: (verdict: String, code: String?)
+            if chainEnd < original.count {
+                expected = ("broken", "truncated-last-frame")
+            } else if declared < audio {
+                expected = ("warning", "xing-frame-count-mismatch")   // tag not updated since the last checkpoint
+            } else if declared == audio {
+                expected = ("ok", nil)
+            } else {
+                expected = ("broken", "xing-frame-count-mismatch")
+            }
+            let (status, report) = try FileCheckRun.validateOne(part)
+            #expect(report["format"] as? String == "mp3", "a .mp3.part is judged by content: \(report)")
+            #expect(report["verdict"] as? String == expected.verdict, "tag \(declared) frames, stream \(audio): \(report)")
+            if let code = expected.code { #expect(FileCheckRun.reasonCodes(report).contains(code), "\(report)") }
+            #expect(status == (expected.verdict == "broken" ? 1 : 0))
+            #expect(report["frames"] as? Int == audio, "\(report)")
 
-        let outDir = dir.file("repaired")
-        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
-        let repair = try FileCheckRun.tapedeck(["repair", "-o", outDir, part])
-        #expect(repair.status == 0, "\(repair.stdout)\(repair.stderr)")
-        #expect(try FileCheckRun.bytes(part) == original, "--output must leave the original alone")
-        if expected.verdict == "ok" {
-            #expect(repair.stdout == "\(part): already ok\n")
-            return
+            let outDir = dir.file("repaired")
+            try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+            let repair = try FileCheckRun.tapedeck(["repair", "-o", outDir, part])
+            #expect(repair.status == 0, "\(repair.stdout)\(repair.stderr)")
+            #expect(try FileCheckRun.bytes(part) == original, "--output must leave the original alone")
+            if expected.verdict == "ok" {
+                #expect(repair.stdout == "\(part): already ok\n")
+                return
+            }
+            let repaired = outDir + "/killed.mp3.part"
+            #expect(FileCheckRun.listing(outDir) == ["killed.mp3.part"])
+            let (afterStatus, after) = try FileCheckRun.validateOne(repaired)
+            #expect(afterStatus == 0 && after["verdict"] as? String == "ok", "\(after)")
+            #expect(after["frames"] as? Int == audio)
+            let fixed = try FileCheckRun.bytes(repaired)
+            let fixedFrames = MP3Frames.frames(fixed)
+            #expect(fixedFrames.count == frames.count && fixed.count == chainEnd, "every whole frame kept, nothing else")
+            #expect(MP3Frames.tagFrames(fixed, first: fixedFrames[0]) == audio, "Info tag counts the frames")
+            let audioStart = frames[1].offset
+            #expect(Array(fixed[audioStart...]) == Array(original[audioStart..<chainEnd]), "audio frames changed")
+            let probe = try FileCheckRun.ffprobeDuration(repaired)
+            let duration = try #require(after["duration_seconds"] as? Double)
+            #expect(abs(duration - Double(audio * 576) / 8000) < 1e-6)
+            #expect(abs(duration - probe) <= 576.0 / 8000 + 1e-6, "ours \(duration), ffprobe \(probe)")
         }
-        let repaired = outDir + "/killed.mp3.part"
-        #expect(FileCheckRun.listing(outDir) == ["killed.mp3.part"])
-        let (afterStatus, after) = try FileCheckRun.validateOne(repaired)
-        #expect(afterStatus == 0 && after["verdict"] as? String == "ok", "\(after)")
-        #expect(after["frames"] as? Int == audio)
-        let fixed = try FileCheckRun.bytes(repaired)
-        let fixedFrames = MP3Frames.frames(fixed)
-        #expect(fixedFrames.count == frames.count && fixed.count == chainEnd, "every whole frame kept, nothing else")
-        #expect(MP3Frames.tagFrames(fixed, first: fixedFrames[0]) == audio, "Info tag counts the frames")
-        let audioStart = frames[1].offset
-        #expect(Array(fixed[audioStart...]) == Array(original[audioStart..<chainEnd]), "audio frames changed")
-        let probe = try FileCheckRun.ffprobeDuration(repaired)
-        let duration = try #require(after["duration_seconds"] as? Double)
-        #expect(abs(duration - Double(audio * 576) / 8000) < 1e-6)
-        #expect(abs(duration - probe) <= 576.0 / 8000 + 1e-6, "ours \(duration), ffprobe \(probe)")
     }
 }
 
