@@ -43,6 +43,8 @@ struct Record: ParsableCommand {
     var period = 20
     @Flag(help: "Log notices (such as a refused real-time priority).")
     var verbose = false
+    @Flag(help: .hidden)   // benchmarks: an unpaced file-backed device, capture paced by the writer (needs --duration)
+    var offline = false
     @Argument(help: "The file to write.")
     var output: String
 
@@ -79,6 +81,21 @@ struct Record: ParsableCommand {
             if let problem = options.problem { throw CommandFailure(message: problem) }
 
             Signals.trapStop()
+            if offline {
+                let outcome: OfflineRecording.Outcome
+                do {
+                    outcome = try OfflineRecording.run(options)
+                } catch let error as ALSAError {
+                    throw CommandFailure(message: error.description)
+                } catch let error as WriterError {
+                    throw CommandFailure(message: error.description)
+                }
+                let f = outcome.file
+                let lost = outcome.stats.framesGapFilled + outcome.framesLostByWriter
+                print("recorded \(f.path): \(String(seconds: f.durationSeconds)) s, \(mode.rawValue), \(rate) Hz, \(f.sizeBytes) bytes; offline, \(lost) frame(s) lost")
+                if let error = outcome.deviceError { throw CommandFailure(message: error.description) }
+                return
+            }
             var meter = TerminalMeter()
             let outcome: OneShotRecorder.Outcome
             do {

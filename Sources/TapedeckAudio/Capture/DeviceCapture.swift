@@ -44,6 +44,13 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
     /// a one-shot recording of known length needs no more, and on an unpaced device
     /// (a file) the thread would otherwise run far ahead of the writer.
     public let stopAfterFrames: Int?
+    /// Off (nil) by default, and always off on real-time devices. For an unpaced offline
+    /// source (ALSA's `file` plugin) that returns data as fast as it is read: gives the ring
+    /// position of the slowest reader, and the thread then waits (0.2 ms sleeps) while it is
+    /// more than the ring's capacity less two periods ahead of it, so a whole-path benchmark
+    /// loses nothing to a lapped reader. It is called once per period on the capture thread
+    /// and must not allocate, lock or log (read an atomic).
+    public let pacer: (@Sendable () -> UInt64)?
     private let buffer: UnsafeMutablePointer<Int16>
     private let stopRequested = Atomic<Bool>(false)
     private let state = Atomic<Int>(CaptureState.idle.rawValue)
@@ -54,7 +61,8 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
     private let gapFilled = Atomic<UInt64>(0)
     private var thread: pthread_t?
 
-    public init(source: Source, taps: [StationTap], stopAfterFrames: Int? = nil) {
+    public init(source: Source, taps: [StationTap], stopAfterFrames: Int? = nil,
+                pacer: (@Sendable () -> UInt64)? = nil) {
         for tap in taps {
             precondition(tap.agentChannel < source.channels && tap.customerChannel < source.channels,
                          "station channel outside the device")
@@ -62,6 +70,7 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
         self.source = source
         self.taps = taps
         self.stopAfterFrames = stopAfterFrames
+        self.pacer = pacer
         self.buffer = .allocate(capacity: source.periodFrames * source.channels)
         self.buffer.initialize(repeating: 0, count: source.periodFrames * source.channels)
     }
@@ -116,7 +125,25 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
         var anchor = source.triggerTime() ?? monotonicSeconds()
         var sinceAnchor = 0
         var budget = stopAfterFrames ?? Int.max
+        // Reader pacing (offline sources only): the most the newest frame may lead the
+        // slowest reader before the next read, so a period's write never laps it.
+        var paceLimit: UInt64 = 0
+        if pacer != nil, let first = taps.first {
+            var cap = first.ring.capacity
+            for tap in taps { cap = min(cap, tap.ring.capacity) }
+            paceLimit = UInt64(max(0, cap - 2 * period))
+        }
         while !stopRequested.load(ordering: .relaxed) && budget > 0 {
+            if let pacer, let ring = taps.first?.ring {
+                while !stopRequested.load(ordering: .relaxed) {
+                    let w = ring.writePosition
+                    let r = pacer()
+                    if w <= r || w - r <= paceLimit { break }
+                    var ts = timespec(tv_sec: 0, tv_nsec: 200_000)
+                    nanosleep(&ts, nil)
+                }
+                if stopRequested.load(ordering: .relaxed) { break }
+            }
             let ready = source.wait(timeoutMilliseconds: timeout)
             if ready == 0 { continue }
             let n = ready < 0 ? Int(ready) : source.read(into: buffer, frames: min(period, budget))
