@@ -20,8 +20,13 @@ public final class PulseServer: Sendable {
         }
     }
 
-    private init() throws {
-        let dir = FileManager.default.temporaryDirectory.path + "/tapedeck-pulse-\(getpid())"
+    /// A server of the caller's own, with no other test's sinks. (When a source vanishes,
+    /// PulseAudio moves its recording streams to another source if there is one; a test of
+    /// a vanishing device needs a server where there is none.)
+    public static func startDedicated() throws -> PulseServer { try PulseServer(label: "-" + UUID().uuidString.prefix(8)) }
+
+    private init(label: String = "") throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/tapedeck-pulse-\(getpid())" + label
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         chmod(dir, 0o700)

@@ -17,7 +17,8 @@ extension PulseAudioTests {
         }
 
         @Test func aVanishingDeviceEndsItsRecordingsAndComesBack() throws {
-            let pulse = try PulseServer.start()
+            let pulse = try PulseServer.startDedicated()
+            defer { kill(pulse.pid, SIGKILL) }
             let dir = try TestDirectory("tapedeckd")
             let sink = "dl" + String(UUID().uuidString.prefix(6)).lowercased()
             let module = try pulse.addNullSink(sink)
