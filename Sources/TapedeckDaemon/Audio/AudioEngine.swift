@@ -64,7 +64,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
     public let historySeconds: Double
     let devices: [String: DeviceSlot]
     private let stations: [String: StationRuntime]
-    private let writer: WriterService
+    private let writer: WriterPool
     let logger: Logger
     let monitorStop = Atomic<Bool>(false)
     var monitorThread: Thread?
@@ -101,7 +101,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         }
         self.devices = devices
         self.stations = stations
-        self.writer = WriterService(logger: logger)
+        self.writer = WriterPool(logger: logger)
         writer.start()
     }
 
@@ -172,7 +172,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
     /// device, and the writer's loop ticks (for the watchdog). A device known to have failed
     /// is left out: it is down and reported as such, not a stalled daemon.
     public var progressCounters: [String: UInt64] {
-        var c: [String: UInt64] = ["writer": writer.ticks.load(ordering: .relaxed)]
+        var c: [String: UInt64] = writer.ticks
         for (name, d) in devices where d.downReason == nil {
             let stats = d.capture.stats
             if stats.state == .running { c["capture " + name] = stats.framesCaptured }

@@ -70,11 +70,16 @@ final class WriterService: @unchecked Sendable {
     /// Told of every recording that ended by itself, once its files are final.
     var onAutoEnd: (@Sendable (LiveRecordingHandle, FinishedRecording) -> Void)?
 
-    init(logger: Logger) { self.logger = logger }
+    let name: String
+
+    init(logger: Logger, name: String = "tapedeck-writer") {
+        self.logger = logger
+        self.name = name
+    }
 
     func start() {
         let t = Thread { [self] in run() }
-        t.name = "tapedeck-writer"
+        t.name = name
         t.start()
         thread = t
     }
@@ -89,11 +94,22 @@ final class WriterService: @unchecked Sendable {
         live.withLock { $0.values.map { ($0.plan.station, $0.position.load(ordering: .relaxed)) } }
     }
 
+    /// Running recordings on this writer.
+    var load: Int { live.withLock { $0.count } }
+
+    /// Makes the loop run now rather than at its next tick.
+    func wakeUp() { wake.signal() }
+
     /// Ends each recording at the audio that has arrived by now and waits for its file.
     func finish(_ handles: [LiveRecordingHandle]) -> [FinishedRecording] {
         for h in handles { h.endRequest.withLock { $0 = h.ring.writePosition } }
         wake.signal()
-        return handles.map { h in
+        return Self.wait(for: handles)
+    }
+
+    /// Waits for each recording's final result (the results stay available).
+    static func wait(for handles: [LiveRecordingHandle]) -> [FinishedRecording] {
+        handles.map { h in
             h.done.wait()
             h.done.signal()   // the result stays available to any later waiter
             return h.result ?? FinishedRecording(path: h.plan.path, durationSeconds: 0, sizeBytes: 0, error: "no result")

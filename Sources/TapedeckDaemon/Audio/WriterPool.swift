@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+import TapedeckDomain
+
+/// Several writer threads, so encoding can use every core: each new recording goes to
+/// the writer with the fewest running. (One writer saturates one core with LAME at
+/// around 900 MP3 recordings: bench/RESULTS.md.)
+final class WriterPool: @unchecked Sendable {
+    let writers: [WriterService]
+
+    init(count: Int = max(2, ProcessInfo.processInfo.activeProcessorCount), logger: Logger) {
+        writers = (0..<max(1, count)).map { WriterService(logger: logger, name: "tapedeck-wr\($0)") }
+    }
+
+    func start() { for w in writers { w.start() } }
+    func stop() { for w in writers { w.stop() } }
+
+    var onAutoEnd: (@Sendable (LiveRecordingHandle, FinishedRecording) -> Void)? {
+        get { writers[0].onAutoEnd }
+        set { for w in writers { w.onAutoEnd = newValue } }
+    }
+
+    func add(_ handle: LiveRecordingHandle) {
+        let target = writers.min { $0.load < $1.load } ?? writers[0]
+        target.add(handle)
+    }
+
+    func cursors() -> [(station: String, position: UInt64)] { writers.flatMap { $0.cursors() } }
+
+    /// Ends each recording at the audio that has arrived by now (on whichever writer it
+    /// runs) and waits for its files.
+    func finish(_ handles: [LiveRecordingHandle]) -> [FinishedRecording] {
+        for h in handles { h.endRequest.withLock { $0 = h.ring.writePosition } }
+        for w in writers { w.wakeUp() }
+        return WriterService.wait(for: handles)
+    }
+
+    /// Loop ticks per writer, for the watchdog.
+    var ticks: [String: UInt64] {
+        Dictionary(uniqueKeysWithValues: writers.map { ($0.name, $0.ticks.load(ordering: .relaxed)) })
+    }
+}
