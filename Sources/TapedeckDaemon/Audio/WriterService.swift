@@ -100,13 +100,6 @@ final class WriterService: @unchecked Sendable {
     /// Makes the loop run now rather than at its next tick.
     func wakeUp() { wake.signal() }
 
-    /// Ends each recording at the audio that has arrived by now and waits for its file.
-    func finish(_ handles: [LiveRecordingHandle]) -> [FinishedRecording] {
-        for h in handles { h.endRequest.withLock { $0 = h.ring.writePosition } }
-        wake.signal()
-        return Self.wait(for: handles)
-    }
-
     /// Waits for each recording's final result (the results stay available).
     static func wait(for handles: [LiveRecordingHandle]) -> [FinishedRecording] {
         handles.map { h in
