@@ -87,6 +87,7 @@ public struct OneShotRecorder {
         let frameLimit = options.duration.map { Int(($0 * Double(options.format.sampleRate)).rounded()) }
         let pipeline = RecordingPipeline(ring: ring, cursor: ring.cursor(), mode: options.mode, writer: writer,
                                          frameLimit: frameLimit)
+        pipeline.measuresPeaks = true    // the terminal meter
         let capture = DeviceCapture(source: pcm, taps: [
             StationTap(ring: ring, agentChannel: options.agentChannel, customerChannel: options.customerChannel),
         ], stopAfterFrames: frameLimit)

@@ -54,7 +54,9 @@ public final class RecordingPipeline {
     public private(set) var maskedFrames = 0
     /// Set when the recording ended by itself.
     public private(set) var endedBy: RecordingEndCause?
-    /// Peaks seen since the last `takePeaks()`.
+    /// Whether to keep `peaks` (for a level meter); off by default: the daemon shows none.
+    public var measuresPeaks = false
+    /// Peaks seen since the last `takePeaks()` (while `measuresPeaks` is on).
     public private(set) var peaks = LegPeaks()
 
     /// While paused: whether paused time is skipped (else written as silence).
@@ -226,7 +228,7 @@ public final class RecordingPipeline {
             keyCut = heard.toneStart
             endedBy = .key
         }
-        peaks.observe(pairs: source, frames: n)
+        if measuresPeaks { peaks.observe(pairs: source, frames: n) }
         try writeMixed(source, frames: n, position: position)
         activeFrames += n
         if let keyCut {
