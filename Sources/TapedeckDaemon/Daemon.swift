@@ -5,6 +5,7 @@ import TapedeckConfig
 import TapedeckControl
 import TapedeckDomain
 import TapedeckLog
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,47 +14,37 @@ import Glibc
 /// device captured from the start), the recording log, the controller, the event hub and
 /// the control socket — and their orderly shutdown.
 public final class Daemon: @unchecked Sendable {
-    public let configuration: TapedeckConfiguration
+    private let current: Mutex<TapedeckConfiguration>
+    /// The configuration in force (the start's, or the last reload's).
+    public var configuration: TapedeckConfiguration { current.withLock { $0 } }
+    func setConfiguration(_ c: TapedeckConfiguration) { current.withLock { $0 = c } }
+    /// Serialises reloads.
+    let reloading = Mutex(())
     public let controller: Controller
+    let timeZone: TimeZone
     let engine: AudioEngine
     let log: RecordingLog
     let events: EventHub
     let server: ControlServer
+    let metrics: Metrics
     let logger: Logger
 
     /// Starts everything or nothing: any part that cannot start stops the parts before it.
     /// `activity` is called with the number of running recordings whenever one starts or ends.
     public init(configuration c: TapedeckConfiguration, timeZone: TimeZone = .current, logger: Logger,
                 activity: @escaping @Sendable (Int) -> Void = { _ in }) throws {
-        self.configuration = c
+        self.current = Mutex(c)
+        self.timeZone = timeZone
         self.logger = logger
         try FileManager.default.createDirectory(atPath: c.spool, withIntermediateDirectories: true)
         log = try RecordingLog.open(path: c.database, timeZone: timeZone)
-        let layout = EngineLayout(
-            devices: c.devices.map {
-                EngineLayout.Device(name: $0.name, pcm: $0.pcm,
-                                    format: CaptureFormat(sampleRate: $0.rate, channels: $0.channels,
-                                                          periodMilliseconds: $0.periodMilliseconds))
-            },
-            stations: c.stations.map {
-                EngineLayout.Station(name: $0.name, device: $0.device, agentChannel: $0.agentChannel,
-                                     customerChannel: $0.customerChannel)
-            },
-            historySeconds: Double(c.recording.historySeconds))
         events = EventHub(timeZone: timeZone)
         CrashRecovery(log: log, spool: c.spool, events: events, logger: logger).run()
-        engine = try AudioEngine(layout: layout, logger: logger)
-        var settings = ControllerSettings(
-            serverIP: c.serverIP, spool: c.spool, format: c.recording.format == .mp3 ? .mp3 : .wav,
-            monoBitrate: c.recording.monoBitrate, stereoBitrate: c.recording.stereoBitrate,
-            recordingTemplate: FilenameTemplate(c.recording.template),
-            stereoTemplate: FilenameTemplate(c.recording.stereoTemplate),
-            stations: c.stations.map(\.name), timeZone: timeZone)
-        settings.limitSeconds = Double(c.recording.limitMinutes) * 60
-        settings.silenceThresholdDBFS = c.recording.silenceThresholdDBFS
+        engine = try AudioEngine(layout: Self.layout(c), logger: logger)
         let counter = ActivitySink(report: activity)
         let metrics = Metrics()
-        controller = Controller(settings: settings, backend: engine, store: LogStore(log: log),
+        self.metrics = metrics
+        controller = Controller(settings: Self.settings(c, timeZone: timeZone), backend: engine, store: LogStore(log: log),
                                 events: FanOutSink([events, counter, MetricsSink(metrics: metrics)]))
         counter.controller = controller
         // A lost device: its stations' recordings end (cause device_lost, files valid),
@@ -67,7 +58,7 @@ public final class Daemon: @unchecked Sendable {
                 for s in stations { events.publish(Event(.stationUp(station: s, device: device), createdAt: Date())) }
             }
         }
-        let observer = Observer(metrics: metrics, engine: engine, controller: controller, events: events, layout: layout)
+        let observer = Observer(metrics: metrics, engine: engine, controller: controller, events: events)
         server = ControlServer(options: .init(path: c.control.socket, mode: mode_t(c.control.mode), group: c.control.group),
                                controller: controller, events: events, timeZone: timeZone, logger: logger,
                                metrics: metrics, observe: { observer.answer($0) })
@@ -77,6 +68,34 @@ public final class Daemon: @unchecked Sendable {
             engine.shutdown()
             throw error
         }
+    }
+
+    /// What the engine captures for a configuration.
+    static func layout(_ c: TapedeckConfiguration) -> EngineLayout {
+        EngineLayout(
+            devices: c.devices.map {
+                EngineLayout.Device(name: $0.name, pcm: $0.pcm,
+                                    format: CaptureFormat(sampleRate: $0.rate, channels: $0.channels,
+                                                          periodMilliseconds: $0.periodMilliseconds))
+            },
+            stations: c.stations.map {
+                EngineLayout.Station(name: $0.name, device: $0.device, agentChannel: $0.agentChannel,
+                                     customerChannel: $0.customerChannel)
+            },
+            historySeconds: Double(c.recording.historySeconds))
+    }
+
+    /// What the controller names, formats and limits recordings by.
+    static func settings(_ c: TapedeckConfiguration, timeZone: TimeZone) -> ControllerSettings {
+        var settings = ControllerSettings(
+            serverIP: c.serverIP, spool: c.spool, format: c.recording.format == .mp3 ? .mp3 : .wav,
+            monoBitrate: c.recording.monoBitrate, stereoBitrate: c.recording.stereoBitrate,
+            recordingTemplate: FilenameTemplate(c.recording.template),
+            stereoTemplate: FilenameTemplate(c.recording.stereoTemplate),
+            stations: c.stations.map(\.name), timeZone: timeZone)
+        settings.limitSeconds = Double(c.recording.limitMinutes) * 60
+        settings.silenceThresholdDBFS = c.recording.silenceThresholdDBFS
+        return settings
     }
 
     /// What the watchdog watches: counters that advance while capture and writer live.

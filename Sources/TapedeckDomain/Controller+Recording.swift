@@ -38,6 +38,7 @@ extension Controller {
     func start(_ request: StartRequest) -> Reply {
         let function = request.function, agentUser = request.agentUser, options = request.options
         let arrival = clock()
+        let settings = self.settings   // one reading for the whole command (a reload may change them)
         guard let station = session(agentUser)?.agent.station else {
             return .failure(.agentNotLoggedIn(agentUser: agentUser))
         }

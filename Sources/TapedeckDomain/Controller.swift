@@ -6,7 +6,7 @@ import TapedeckControl
 /// command does. Commands from many connections arrive on many threads; state changes
 /// happen under one lock, and waiting for files to become final happens outside it.
 public final class Controller: Sendable {
-    let settings: ControllerSettings
+    private let currentSettings: Mutex<ControllerSettings>
     let backend: any RecordingBackend
     let store: any RecordingStore
     let events: any EventSink
@@ -28,12 +28,23 @@ public final class Controller: Sendable {
 
     public init(settings: ControllerSettings, backend: any RecordingBackend, store: any RecordingStore,
                 events: any EventSink, clock: @escaping @Sendable () -> Date = { Date() }) {
-        self.settings = settings
+        self.currentSettings = Mutex(settings)
         self.backend = backend
         self.store = store
         self.events = events
         self.clock = clock
         backend.onAutoEnd { [weak self] handle, result in self?.autoEnded(handle, result) }
+    }
+
+    /// The settings in force: each command reads them once it starts.
+    public var settings: ControllerSettings { currentSettings.withLock { $0 } }
+
+    /// Takes new settings (a configuration reload). Running recordings keep the names,
+    /// formats and limits they started with; agents logged in at a station that is no
+    /// longer configured stay logged in (they can still stop their recordings) but cannot
+    /// start new ones or log in there again.
+    public func update(settings: ControllerSettings) {
+        currentSettings.withLock { $0 = settings }
     }
 
     /// Handles one request and returns its reply. Blocks until the reply is true: a STOP
@@ -96,6 +107,7 @@ public final class Controller: Sendable {
 
     func login(_ login: Login) -> Reply {
         let now = clock()
+        let settings = self.settings
         if !settings.stations.contains(login.station) {
             return .failure(.unknownStation(station: login.station, agentUser: login.agentUser))
         }

@@ -75,7 +75,14 @@ struct TapedeckD: ParsableCommand {
             var sig: Int32 = 0
             sigwait(&set, &sig)
             if sig == SIGHUP {
-                logger.notice("SIGHUP: configuration reload is not supported yet; keeping the running configuration")
+                if demo != nil {
+                    logger.warning("SIGHUP: nothing to reload (--demo runs the built-in configuration)")
+                } else {
+                    _ = notifier.reloading()
+                    daemon.reload(configurationAt: config)
+                    _ = notifier.ready(status: "\(daemon.configuration.stations.count) station(s), "
+                                       + "\(daemon.controller.activeRecordings.count) recording(s) active")
+                }
                 continue
             }
             break

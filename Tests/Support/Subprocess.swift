@@ -93,6 +93,9 @@ public final class RunningProcess: Sendable {
     /// What the process has printed on stdout so far.
     public var stdoutSoFar: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
 
+    /// What the process has printed on stderr so far.
+    public var stderrSoFar: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+
     /// Waits for the process to end and collects its output.
     public func wait() -> ProcessResult {
         var status: Int32 = 0

@@ -130,3 +130,73 @@ final class ScriptedSource: CaptureSource, @unchecked Sendable {
         #expect(capture.stats.state == .stopped)
     }
 }
+
+/// A reload re-taps a running capture: the stations kept go on without a gap, new ones
+/// start being fed, removed ones stop.
+@Suite struct TapReplacementTests {
+    func drain(_ ring: HistoryRing) -> [Int16] { DeviceCaptureTests().drain(ring) }
+
+    @Test func keptRingsGoOnNewRingsStartRemovedRingsStop() throws {
+        // Virtual source: paced by the clock, 20 ms periods on 4 channels.
+        let source = VirtualCaptureSource(format: CaptureFormat(sampleRate: 8000, channels: 4, periodMilliseconds: 20))
+        let kept = HistoryRing(seconds: 5, sampleRate: 8000)
+        let removed = HistoryRing(seconds: 5, sampleRate: 8000)
+        let added = HistoryRing(seconds: 5, sampleRate: 8000)
+        let capture = DeviceCapture(source: source, taps: [StationTap(ring: kept, agentChannel: 0, customerChannel: 1),
+                                                           StationTap(ring: removed, agentChannel: 2, customerChannel: 3)])
+        try capture.start()
+        usleep(300_000)
+        try capture.replaceTaps([StationTap(ring: kept, agentChannel: 0, customerChannel: 1),
+                                 StationTap(ring: added, agentChannel: 2, customerChannel: 3)])
+        // The period under way when the list was swapped may still go to the old list.
+        usleep(100_000)
+        let removedAt = removed.writePosition
+        usleep(200_000)
+        capture.stop()
+        #expect(removed.writePosition == removedAt && removedAt > 0)
+        #expect(added.writePosition > 0)
+        // The kept ring holds every frame the device produced, in order: the same samples a
+        // fresh source gives for positions 0…n (channels 0 and 1).
+        let n = Int(kept.writePosition)
+        #expect(n == Int(capture.stats.framesCaptured))
+        let reference = VirtualCaptureSource(format: CaptureFormat(sampleRate: 8000, channels: 4, periodMilliseconds: 20))
+        var all = [Int16](repeating: 0, count: 4 * n)
+        var done = 0
+        _ = reference.start()
+        while done < n {
+            done += all.withUnsafeMutableBufferPointer { reference.read(into: $0.baseAddress! + 4 * done, frames: n - done) }
+        }
+        func legs(_ frames: Range<Int>, _ agent: Int) -> [Int16] {
+            var out: [Int16] = []
+            for f in frames { out.append(all[4 * f + agent]); out.append(all[4 * f + agent + 1]) }
+            return out
+        }
+        #expect(drain(kept) == legs(0..<n, 0))
+        // The added ring starts at the frame after the swap, on channels 2 and 3.
+        let addedFrames = Int(added.writePosition)
+        let start = n - addedFrames
+        #expect(drain(added) == legs(start..<n, 2))
+    }
+
+    @Test func aChannelOutsideTheDeviceIsRefused() throws {
+        let source = VirtualCaptureSource(format: CaptureFormat(sampleRate: 8000, channels: 2, periodMilliseconds: 20))
+        let ring = HistoryRing(seconds: 1, sampleRate: 8000)
+        let capture = DeviceCapture(source: source, taps: [StationTap(ring: ring, agentChannel: 0, customerChannel: 1)])
+        try capture.start()
+        defer { capture.stop() }
+        #expect(throws: Errno(EINVAL)) {
+            try capture.replaceTaps([StationTap(ring: ring, agentChannel: 0, customerChannel: 2)])
+        }
+        #expect(capture.taps.count == 1 && capture.taps[0].customerChannel == 1)
+    }
+
+    @Test func aStoppedCaptureIsReTappedAtOnce() throws {
+        let source = VirtualCaptureSource(format: CaptureFormat(sampleRate: 8000, channels: 2, periodMilliseconds: 20))
+        let a = HistoryRing(seconds: 1, sampleRate: 8000), b = HistoryRing(seconds: 1, sampleRate: 8000)
+        let capture = DeviceCapture(source: source, taps: [StationTap(ring: a, agentChannel: 0, customerChannel: 1)])
+        // Never started: nothing to wait for, twice in a row.
+        try capture.replaceTaps([StationTap(ring: b, agentChannel: 1, customerChannel: 0)])
+        try capture.replaceTaps([StationTap(ring: a, agentChannel: 0, customerChannel: 1), StationTap(ring: b, agentChannel: 1, customerChannel: 0)])
+        #expect(capture.taps.count == 2 && capture.taps[1].ring === b)
+    }
+}

@@ -30,6 +30,11 @@ public struct CaptureStats: Sendable, Equatable {
     public var framesGapFilled: UInt64
     /// The ALSA error (negative errno) that ended capture, if any.
     public var errorCode: Int32
+
+    /// A device that never opened: failed with `errorCode`, nothing counted.
+    public static func neverOpened(errorCode: Int32) -> CaptureStats {
+        CaptureStats(state: .failed, framesCaptured: 0, overruns: 0, suspends: 0, framesGapFilled: 0, errorCode: errorCode)
+    }
 }
 
 /// One capture thread for one device, feeding the rings of every station on it.
@@ -39,7 +44,8 @@ public struct CaptureStats: Sendable, Equatable {
 /// allocates, locks, logs or awaits: results are published through atomics.
 public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
     public let source: Source
-    public let taps: [StationTap]
+    /// The stations fed, replaceable while capture runs (`replaceTaps`).
+    public let tapTable: TapTable
     /// Capture ends by itself (state `stopped`) once this many frames are in the rings:
     /// a one-shot recording of known length needs no more, and on an unpaced device
     /// (a file) the thread would otherwise run far ahead of the writer.
@@ -63,12 +69,9 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
 
     public init(source: Source, taps: [StationTap], stopAfterFrames: Int? = nil,
                 pacer: (@Sendable () -> UInt64)? = nil) {
-        for tap in taps {
-            precondition(tap.agentChannel < source.channels && tap.customerChannel < source.channels,
-                         "station channel outside the device")
-        }
+        precondition(Self.outside(taps, channels: source.channels) == nil, "station channel outside the device")
         self.source = source
-        self.taps = taps
+        self.tapTable = TapTable(taps)
         self.stopAfterFrames = stopAfterFrames
         self.pacer = pacer
         self.buffer = .allocate(capacity: source.periodFrames * source.channels)
@@ -78,6 +81,27 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
     deinit {
         stop()
         buffer.deallocate()
+    }
+
+    /// The stations fed now.
+    public var taps: [StationTap] { tapTable.taps }
+
+    /// The first tap whose channels the device does not have, if any.
+    static func outside(_ taps: [StationTap], channels: Int) -> StationTap? {
+        taps.first { !(0..<channels).contains($0.agentChannel) || !(0..<channels).contains($0.customerChannel) }
+    }
+
+    /// Feeds these stations from the next period on (the period under way may still go to
+    /// the old list), without stopping capture: rings kept in the list go on without a gap.
+    /// Throws `EINVAL` if a channel is outside the device, `ETIMEDOUT` if the thread did not
+    /// finish a period within the wait (nothing changed).
+    public func replaceTaps(_ taps: [StationTap]) throws(Errno) {
+        guard Self.outside(taps, channels: source.channels) == nil else { throw Errno(EINVAL) }
+        let wait = max(200, 8 * source.periodFrames * 1000 / source.sampleRate)
+        let done = tapTable.replace(with: taps, timeoutMilliseconds: wait) {
+            thread == nil || CaptureState(rawValue: state.load(ordering: .acquiring)) != .running
+        }
+        if !done { throw Errno(ETIMEDOUT) }
     }
 
     /// Starts the capture thread. Returns whether it runs with SCHED_FIFO.
@@ -125,16 +149,17 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
         var anchor = source.triggerTime() ?? monotonicSeconds()
         var sinceAnchor = 0
         var budget = stopAfterFrames ?? Int.max
-        // Reader pacing (offline sources only): the most the newest frame may lead the
-        // slowest reader before the next read, so a period's write never laps it.
-        var paceLimit: UInt64 = 0
-        if pacer != nil, let first = taps.first {
-            var cap = first.ring.capacity
-            for tap in taps { cap = min(cap, tap.ring.capacity) }
-            paceLimit = UInt64(max(0, cap - 2 * period))
-        }
+        var gen = -1
         while !stopRequested.load(ordering: .relaxed) && budget > 0 {
+            // The previous period's list is out of scope: report it done, take the current one.
+            gen = tapTable.enter(finished: gen)
+            let taps = tapTable.list(gen)
             if let pacer, let ring = taps.first?.ring {
+                var cap = ring.capacity
+                for tap in taps { cap = min(cap, tap.ring.capacity) }
+                // Reader pacing (offline sources only): the most the newest frame may lead the
+                // slowest reader before the next read, so a period's write never laps it.
+                let paceLimit = UInt64(max(0, cap - 2 * period))
                 while !stopRequested.load(ordering: .relaxed) {
                     let w = ring.writePosition
                     let r = pacer()

@@ -5,8 +5,6 @@ import TapedeckAudio
 /// A configured device and its current capture: replaced when a lost device is reopened.
 final class DeviceSlot: @unchecked Sendable {
     let config: EngineLayout.Device
-    let taps: [StationTap]
-    let stations: [String]
     private struct State {
         var capture: any CaptureControl
         /// Why the device is down, while it is.
@@ -16,10 +14,8 @@ final class DeviceSlot: @unchecked Sendable {
     }
     private let state: Mutex<State>
 
-    init(config: EngineLayout.Device, taps: [StationTap], stations: [String], capture: any CaptureControl) {
+    init(config: EngineLayout.Device, capture: any CaptureControl) {
         self.config = config
-        self.taps = taps
-        self.stations = stations
         self.state = Mutex(State(capture: capture))
     }
 
@@ -61,12 +57,17 @@ public enum DeviceChange: Sendable {
 extension AudioEngine {
     /// Watches the devices (every 250 ms, off the real-time path): a device whose capture
     /// failed is marked down and reported, then reopened with backoff (1 s, 2 s, 4 s …
-    /// 30 s) into the same rings; success is reported too.
+    /// 30 s) into the same rings; success is reported too. It also finishes a reload that
+    /// waits for recordings to end (`reconcile`).
     public func startMonitor(onChange: @escaping @Sendable (DeviceChange) -> Void) {
+        self.onChange = onChange
         let t = Thread { [self] in
             while !monitorStop.load(ordering: .relaxed) {
                 let now = monotonicSeconds()
-                for slot in devices.values { check(slot, now: now, onChange: onChange) }
+                reconfiguring.withLock {
+                    for slot in topology.withLock({ Array($0.devices.values) }) { check(slot, now: now, onChange: onChange) }
+                }
+                if topology.withLock({ $0.pending }) { reconcile() }
                 usleep(250_000)
             }
             monitorExited.signal()
@@ -83,6 +84,11 @@ extension AudioEngine {
         monitorThread = nil
     }
 
+    /// The configured stations on a device.
+    func stations(on device: String) -> [String] {
+        topology.withLock { $0.stations.values.filter { $0.device == device }.map(\.name).sorted() }
+    }
+
     private func check(_ slot: DeviceSlot, now: Double, onChange: @Sendable (DeviceChange) -> Void) {
         let name = slot.config.name
         if slot.downReason == nil {
@@ -91,15 +97,15 @@ extension AudioEngine {
             let reason = ALSAError(device: slot.config.pcm, operation: "capture", code: stats.errorCode).description
             slot.markDown(reason, now: now)
             logger.error("device lost; its stations are down", metadata: ["device": "\(name)", "error": "\(reason)"])
-            onChange(.down(device: name, stations: slot.stations, reason: reason))
+            onChange(.down(device: name, stations: stations(on: name), reason: reason))
             return
         }
         guard slot.reopenDue(now: now) else { return }
         do {
-            let capture = try Self.openCapture(slot.config, taps: slot.taps, logger: logger)
+            let capture = try Self.openCapture(slot.config, taps: slot.capture.taps, logger: logger)
             slot.replace(with: capture).stop()
             logger.notice("device reopened; its stations are up", metadata: ["device": "\(name)"])
-            onChange(.up(device: name, stations: slot.stations))
+            onChange(.up(device: name, stations: stations(on: name)))
         } catch {
             logger.info("device still unavailable", metadata: ["device": "\(name)", "error": "\(error)"])
         }

@@ -11,14 +11,18 @@ import TapedeckDomain
 /// A device's capture thread, whatever its source type.
 protocol CaptureControl: AnyObject, Sendable {
     var stats: CaptureStats { get }
+    /// The stations it feeds now.
+    var taps: [StationTap] { get }
+    /// Feeds these stations from the next period on, without a gap for the ones kept.
+    func replaceTaps(_ taps: [StationTap]) throws(Errno)
     func stop()
 }
 
 extension DeviceCapture: CaptureControl {}
 
 /// What the engine is asked to open: devices and the stations on them.
-public struct EngineLayout: Sendable {
-    public struct Device: Sendable {
+public struct EngineLayout: Sendable, Equatable {
+    public struct Device: Sendable, Equatable {
         public var name: String
         public var pcm: String
         public var format: CaptureFormat
@@ -29,7 +33,7 @@ public struct EngineLayout: Sendable {
         }
     }
 
-    public struct Station: Sendable {
+    public struct Station: Sendable, Equatable {
         public var name: String
         public var device: String
         public var agentChannel: Int
@@ -50,59 +54,76 @@ public struct EngineLayout: Sendable {
         self.stations = stations
         self.historySeconds = historySeconds
     }
+
+    func device(_ name: String) -> Device? { devices.first { $0.name == name } }
 }
 
 /// The capture side of the daemon: every device opened at start and captured into the
-/// stations' rings all the time (a START never waits for a device), and the writer.
+/// stations' rings all the time (a START never waits for a device), and the writers.
+/// A reload (`apply`) changes the devices and stations while recordings run.
 public final class AudioEngine: RecordingBackend, @unchecked Sendable {
     struct StationRuntime {
-        let name: String
-        let device: String
+        let spec: EngineLayout.Station
         let ring: HistoryRing
+        var name: String { spec.name }
+        var device: String { spec.device }
+        var tap: StationTap { StationTap(ring: ring, agentChannel: spec.agentChannel, customerChannel: spec.customerChannel) }
     }
 
-    public let historySeconds: Double
-    let devices: [String: DeviceSlot]
-    private let stations: [String: StationRuntime]
-    private let writer: WriterPool
+    /// What runs, and what the configuration asks for (they differ while a reload waits
+    /// for recordings to end).
+    struct Topology {
+        var wanted: EngineLayout
+        /// Open (or down) devices by name.
+        var devices: [String: DeviceSlot] = [:]
+        /// The configured stations by name, each with the ring new recordings read.
+        var stations: [String: StationRuntime] = [:]
+        /// Rings a START has looked up and not yet handed to a writer.
+        var starting: [ObjectIdentifier: Int] = [:]
+        /// Some of `wanted` waits for running recordings to end.
+        var pending = false
+    }
+
+    let topology: Mutex<Topology>
+    /// Serialises the passes that open, close and re-tap devices (reload, monitor).
+    let reconfiguring = NSLock()
+    let writer: WriterPool
     let logger: Logger
     let monitorStop = Atomic<Bool>(false)
     var monitorThread: Thread?
     let monitorExited = DispatchSemaphore(value: 0)
+    /// Told of devices going down or up (set once by `startMonitor`, before any reload).
+    var onChange: (@Sendable (DeviceChange) -> Void)?
+
+    /// Seconds of history of the rings made from now on.
+    public var historySeconds: Double { topology.withLock { $0.wanted.historySeconds } }
+
+    /// The layout the configuration asks for now.
+    public var layout: EngineLayout { topology.withLock { $0.wanted } }
 
     /// Opens every device and starts capturing; a device that cannot be opened fails the
     /// whole start (nothing runs half-configured).
     public init(layout: EngineLayout, logger: Logger) throws {
         self.logger = logger
-        self.historySeconds = layout.historySeconds
-        var stations: [String: StationRuntime] = [:]
-        var devices: [String: DeviceSlot] = [:]
-        var started: [any CaptureControl] = []
+        var top = Topology(wanted: layout)
+        top.stations = Self.runtimes(for: layout, keeping: [:], previous: nil)
         do {
             for device in layout.devices {
-                var taps: [StationTap] = []
-                var names: [String] = []
-                for s in layout.stations where s.device == device.name {
-                    let ring = HistoryRing(seconds: layout.historySeconds, sampleRate: device.format.sampleRate)
-                    stations[s.name] = StationRuntime(name: s.name, device: device.name, ring: ring)
-                    taps.append(StationTap(ring: ring, agentChannel: s.agentChannel, customerChannel: s.customerChannel))
-                    names.append(s.name)
-                }
-                let capture = try Self.openCapture(device, taps: taps, logger: logger)
-                started.append(capture)
-                logger.info("capturing", metadata: ["device": "\(device.name)", "pcm": "\(device.pcm)",
-                                                    "rate": "\(device.format.sampleRate)", "channels": "\(device.format.channels)",
-                                                    "stations": "\(taps.count)"])
-                devices[device.name] = DeviceSlot(config: device, taps: taps, stations: names, capture: capture)
+                let taps = Self.taps(on: device.name, top.stations)
+                top.devices[device.name] = DeviceSlot(config: device, capture: try Self.openCapture(device, taps: taps, logger: logger))
             }
         } catch {
-            for c in started { c.stop() }
+            for d in top.devices.values { d.capture.stop() }
             throw error
         }
-        self.devices = devices
-        self.stations = stations
+        self.topology = Mutex(top)
         self.writer = WriterPool(logger: logger)
         writer.start()
+    }
+
+    /// The taps of the configured stations on `device`.
+    static func taps(on device: String, _ stations: [String: StationRuntime]) -> [StationTap] {
+        stations.values.filter { $0.device == device }.sorted { $0.name < $1.name }.map(\.tap)
     }
 
     /// Opens a device and starts its capture thread.
@@ -121,21 +142,26 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         if !realtime {
             logger.notice("SCHED_FIFO refused; capturing at normal priority", metadata: ["device": "\(device.name)"])
         }
+        logger.info("capturing", metadata: ["device": "\(device.name)", "pcm": "\(device.pcm)",
+                                            "rate": "\(device.format.sampleRate)", "channels": "\(device.format.channels)",
+                                            "stations": "\(taps.count)"])
         return capture
     }
 
-    /// Stops the writer and the capture threads (finish the recordings first).
+    /// Stops the writers and the capture threads (finish the recordings first).
     public func shutdown() {
         stopMonitor()
         writer.stop()
-        for d in devices.values { d.capture.stop() }
+        for d in topology.withLock({ Array($0.devices.values) }) { d.capture.stop() }
     }
 
-    public func captureStats(device: String) -> CaptureStats? { devices[device]?.capture.stats }
+    func slot(_ device: String) -> DeviceSlot? { topology.withLock { $0.devices[device] } }
+
+    public func captureStats(device: String) -> CaptureStats? { slot(device)?.capture.stats }
 
     /// Why a device is not capturing (nil while it runs), for health and metrics.
     public func captureProblem(device: String) -> String? {
-        guard let d = devices[device] else { return "no such device" }
+        guard let d = slot(device) else { return "not open" }
         if let down = d.downReason { return down }
         let stats = d.capture.stats
         switch stats.state {
@@ -159,7 +185,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         var slowest: [String: UInt64] = [:]
         for c in writer.cursors() { slowest[c.station] = min(slowest[c.station] ?? .max, c.position) }
         var out: [String: RingLag] = [:]
-        for (name, s) in stations {
+        for (name, s) in topology.withLock({ $0.stations }) {
             // Cursors were read first: the write position only grows, so it is never behind them.
             let written = s.ring.writePosition
             let lag = slowest[name].map { written > $0 ? written - $0 : 0 } ?? 0
@@ -173,7 +199,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
     /// is left out: it is down and reported as such, not a stalled daemon.
     public var progressCounters: [String: UInt64] {
         var c: [String: UInt64] = writer.ticks
-        for (name, d) in devices where d.downReason == nil {
+        for (name, d) in topology.withLock({ $0.devices }) where d.downReason == nil {
             let stats = d.capture.stats
             if stats.state == .running { c["capture " + name] = stats.framesCaptured }
         }
@@ -183,15 +209,28 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
     // MARK: RecordingBackend
 
     public func unavailability(of station: String) -> String? {
-        guard let s = stations[station], let d = devices[s.device] else { return "no such station" }
+        let (s, d, wanted) = topology.withLock { t in
+            (t.stations[station], t.stations[station].flatMap { t.devices[$0.device] }, t.stations[station].flatMap { t.wanted.device($0.device) })
+        }
+        guard let s else { return "not in the configuration (a reload removed it)" }
+        guard let d, d.config == wanted else {
+            return "device \(s.device) is being reconfigured: it reopens once the recordings on it end"
+        }
         if let down = d.downReason { return down }
         let stats = d.capture.stats
-        guard stats.state == .failed else { return nil }
-        return ALSAError(device: d.config.pcm, operation: "capture", code: stats.errorCode).description
+        if stats.state == .failed {
+            return ALSAError(device: d.config.pcm, operation: "capture", code: stats.errorCode).description
+        }
+        guard d.capture.taps.contains(where: { $0.ring === s.ring }) else {
+            return "station \(station) is not captured yet (reload in progress)"
+        }
+        return nil
     }
 
+    func station(_ name: String) -> StationRuntime? { topology.withLock { $0.stations[name] } }
+
     public func mark(station: String, prerollSeconds: Double) throws(BackendError) -> AudioMark {
-        guard let s = stations[station] else { throw BackendError("no such station \(station)") }
+        guard let s = self.station(station) else { throw BackendError("not in the configuration (a reload removed it)") }
         let frames = Int((prerollSeconds * Double(s.ring.sampleRate)).rounded())
         return AudioMark(station: station, position: s.ring.cursor(prerollFrames: frames).position,
                          sampleRate: s.ring.sampleRate)
@@ -212,12 +251,30 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
     }
 
     public func problem(with plan: RecordingPlan) -> String? {
-        guard let s = stations[plan.station] else { return "no such station \(plan.station)" }
+        guard let s = station(plan.station) else { return "station \(plan.station) is not in the configuration (a reload removed it)" }
         return spec(plan, Self.mode(plan.kind), rate: s.ring.sampleRate).problem
     }
 
     public func start(_ plan: RecordingPlan, from mark: AudioMark) throws(BackendError) -> any RecordingHandle {
-        guard let s = stations[plan.station] else { throw BackendError("no such station \(plan.station)") }
+        // The ring is held as `starting` until a writer has the recording, so a reload
+        // running meanwhile keeps feeding it (see `reconcile`).
+        let found: StationRuntime? = topology.withLock { t in
+            guard let s = t.stations[plan.station] else { return nil }
+            t.starting[ObjectIdentifier(s.ring), default: 0] += 1
+            return s
+        }
+        guard let s = found else { throw BackendError("station \(plan.station) is not in the configuration (a reload removed it)") }
+        defer {
+            topology.withLock { t in
+                let id = ObjectIdentifier(s.ring)
+                t.starting[id]! -= 1
+                if t.starting[id] == 0 { t.starting[id] = nil }
+            }
+        }
+        // A mark beyond the ring's newest frame was taken on the ring a reload replaced.
+        guard mark.position <= s.ring.writePosition else {
+            throw BackendError("station \(plan.station) was reconfigured while the recording started; start it again")
+        }
         if let full = Self.spoolFull(directoryOf: plan.path) { throw BackendError(full) }
         let rate = s.ring.sampleRate
         var files: [(MixMode, String)] = [(Self.mode(plan.kind), plan.path)]

@@ -27,6 +27,8 @@ final class WriterPool: @unchecked Sendable {
 
     func cursors() -> [(station: String, position: UInt64)] { writers.flatMap { $0.cursors() } }
 
+    func rings() -> Set<ObjectIdentifier> { Set(writers.flatMap { $0.rings() }) }
+
     /// Ends each recording at the audio that has arrived by now (on whichever writer it
     /// runs) and waits for its files.
     func finish(_ handles: [LiveRecordingHandle]) -> [FinishedRecording] {

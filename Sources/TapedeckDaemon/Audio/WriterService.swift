@@ -94,6 +94,11 @@ final class WriterService: @unchecked Sendable {
         live.withLock { $0.values.map { ($0.plan.station, $0.position.load(ordering: .relaxed)) } }
     }
 
+    /// The rings running recordings read (a reload keeps feeding them until they end).
+    func rings() -> [ObjectIdentifier] {
+        live.withLock { $0.values.map { ObjectIdentifier($0.ring) } }
+    }
+
     /// Running recordings on this writer.
     var load: Int { live.withLock { $0.count } }
 

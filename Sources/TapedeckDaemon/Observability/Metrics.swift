@@ -44,6 +44,8 @@ final class Metrics: Sendable {
         var bytesWritten: UInt64 = 0
         /// By function.
         var commands: [String: Histogram] = [:]
+        /// Configuration reloads by result (`applied`, `refused`).
+        var reloads: [String: UInt64] = [:]
     }
 
     private let state = Mutex(Counters())
@@ -60,6 +62,10 @@ final class Metrics: Sendable {
             if failed { c.failed[key, default: 0] += 1 } else { c.completed[key, default: 0] += 1 }
             c.bytesWritten += UInt64(max(0, bytes ?? 0))
         }
+    }
+
+    func reloaded(applied: Bool) {
+        state.withLock { $0.reloads[applied ? "applied" : "refused", default: 0] += 1 }
     }
 
     func commandHandled(function: String, seconds: Double) {

@@ -52,6 +52,9 @@ enum MetricsRenderer {
         }
         out.family("tapedeck_bytes_written_total", .counter, "Bytes in the files of recordings that have ended.")
         out.sample("tapedeck_bytes_written_total", [:], m.counters.bytesWritten)
+        out.family("tapedeck_config_reloads_total", .counter,
+                   "Configuration reloads (SIGHUP), by result: applied, or refused (the running configuration stayed).")
+        for r in ["applied", "refused"] { out.sample("tapedeck_config_reloads_total", ["result": r], m.counters.reloads[r] ?? 0) }
 
         out.family("tapedeck_device_up", .gauge, "1 while the device captures, 0 when it is down.")
         for d in m.devices { out.sample("tapedeck_device_up", ["device": d.name], d.up ? 1 : 0) }

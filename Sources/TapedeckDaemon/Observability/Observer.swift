@@ -10,13 +10,14 @@ final class Observer: Sendable {
     let engine: AudioEngine
     let controller: Controller
     let events: EventHub
-    /// The devices and stations in configuration order.
-    let layout: EngineLayout
     let startedAt: ContinuousClock.Instant
 
-    init(metrics: Metrics, engine: AudioEngine, controller: Controller, events: EventHub, layout: EngineLayout,
+    /// The devices and stations in configuration order (the configuration in force: a
+    /// reload changes it).
+    var layout: EngineLayout { engine.layout }
+
+    init(metrics: Metrics, engine: AudioEngine, controller: Controller, events: EventHub,
          startedAt: ContinuousClock.Instant = .now) {
-        self.layout = layout
         self.metrics = metrics
         self.engine = engine
         self.controller = controller
@@ -32,6 +33,7 @@ final class Observer: Sendable {
     }
 
     func metricsInput() -> MetricsInput {
+        let layout = self.layout
         var m = MetricsInput(counters: metrics.counters)
         for r in controller.activeRecordings { m.activeByKind[r.kind.rawValue, default: 0] += 1 }
         for d in layout.devices {
@@ -54,6 +56,7 @@ final class Observer: Sendable {
     }
 
     func health() -> HealthSnapshot {
+        let layout = self.layout
         let devices = layout.devices.map { d in
             let problem = engine.captureProblem(device: d.name)
             return HealthSnapshot.Device(name: d.name, pcm: d.pcm, up: problem == nil, error: problem)
