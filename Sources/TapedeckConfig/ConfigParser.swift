@@ -144,8 +144,9 @@ enum Node {
 
 /// The keys each table may hold.
 enum Schema {
-    static let root = ["server_ip", "spool", "database", "control", "recording", "device", "station"]
+    static let root = ["server_ip", "spool", "database", "control", "metrics", "recording", "device", "station"]
     static let control = ["socket", "mode", "group"]
+    static let metrics = ["listen"]
     static let recording = ["format", "mono_bitrate", "stereo_bitrate", "template", "stereo_template",
                             "history_seconds", "limit_minutes", "silence_threshold_dbfs"]
     static let device = ["name", "pcm", "rate", "channels", "period_ms"]
@@ -154,7 +155,7 @@ enum Schema {
 
 /// Validation, in a fixed order so the error reported is always the same one:
 /// first the structure (tables, arrays of tables, unknown keys, in the order
-/// root, control, recording, each device, each station), then the values in
+/// root, control, metrics, recording, each device, each station), then the values in
 /// the same order, then what needs several values (channels, bitrates).
 struct ConfigReader {
     let source: String
@@ -269,6 +270,8 @@ struct ConfigReader {
         try checkKeys(root, allowed: Schema.root, path: "")
         let control = try subtable(root, "control")
         try checkKeys(control, allowed: Schema.control, path: "control")
+        let metrics = try subtable(root, "metrics")
+        try checkKeys(metrics, allowed: Schema.metrics, path: "metrics")
         let recording = try subtable(root, "recording")
         try checkKeys(recording, allowed: Schema.recording, path: "recording")
         let deviceTables = try arrayOfTables(root, "device")
@@ -289,6 +292,11 @@ struct ConfigReader {
         try check(ConfigRules.filePath(database), "database")
 
         let controlConfig = try readControl(control)
+        var metricsConfig = MetricsConfig()
+        if let listen = try string(metrics, "listen", "metrics.listen") {
+            try check(ConfigRules.listen(listen), "metrics.listen")
+            metricsConfig.listen = listen
+        }
         let (defaults, explicitBitrates) = try readRecording(recording)
 
         var devices: [DeviceConfig] = []
@@ -321,7 +329,8 @@ struct ConfigReader {
         }
 
         return TapedeckConfiguration(serverIP: serverIP, spool: Self.trimmingTrailingSlashes(spool),
-                                     database: database, control: controlConfig, recording: defaults,
+                                     database: database, control: controlConfig, metrics: metricsConfig,
+                                     recording: defaults,
                                      devices: devices, stations: stations)
     }
 

@@ -13,6 +13,11 @@ extension TapedeckConfiguration {
         add("socket", Self.tomlString(control.socket))
         add("mode", Self.tomlString(control.modeString))
         if let group = control.group { add("group", Self.tomlString(group)) }
+        if let listen = metrics.listen {
+            lines.append("")
+            lines.append("[metrics]")
+            add("listen", Self.tomlString(listen))
+        }
         lines.append("")
         lines.append("[recording]")
         add("format", Self.tomlString(recording.format.rawValue))

@@ -76,6 +76,27 @@ public enum ConfigRules {
         isIPv4(s) || isIPv6(s) ? nil : "\(quoted(s)) is not an IPv4 or IPv6 address"
     }
 
+    /// metrics.listen: `"IPv4:PORT"` or `"[IPv6]:PORT"`, the port 1–65535, split; nil if malformed.
+    public static func listenAddress(_ s: String) -> (host: String, port: Int)? {
+        guard let colon = s.lastIndex(of: ":") else { return nil }
+        var host = String(s[..<colon])
+        let portText = s[s.index(after: colon)...]
+        guard !portText.isEmpty, portText.utf8.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let port = Int(portText), (1...65535).contains(port) else { return nil }
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            host = String(host.dropFirst().dropLast())
+            return isIPv6(host) ? (host, port) : nil
+        }
+        return isIPv4(host) ? (host, port) : nil
+    }
+
+    /// metrics.listen: the problem with it, or nil.
+    public static func listen(_ s: String) -> String? {
+        listenAddress(s) == nil
+            ? "\(quoted(s)) is not an address and port like \"127.0.0.1:9187\" or \"[::1]:9187\" (port 1–65535)"
+            : nil
+    }
+
     public static func isIPv4(_ s: String) -> Bool {
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return false }

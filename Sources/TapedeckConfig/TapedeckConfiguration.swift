@@ -15,6 +15,8 @@ public struct TapedeckConfiguration: Sendable, Equatable {
     /// The recording-log SQLite database (absolute).
     public var database: String
     public var control: ControlConfig
+    /// The optional HTTP listener for Prometheus (`[metrics]`).
+    public var metrics: MetricsConfig
     public var recording: RecordingDefaults
     /// In file order.
     public var devices: [DeviceConfig]
@@ -22,12 +24,14 @@ public struct TapedeckConfiguration: Sendable, Equatable {
     public var stations: [StationConfig]
 
     public init(serverIP: String, spool: String = Self.defaultSpool, database: String = Self.defaultDatabase,
-                control: ControlConfig = ControlConfig(), recording: RecordingDefaults = RecordingDefaults(),
+                control: ControlConfig = ControlConfig(), metrics: MetricsConfig = MetricsConfig(),
+                recording: RecordingDefaults = RecordingDefaults(),
                 devices: [DeviceConfig], stations: [StationConfig]) {
         self.serverIP = serverIP
         self.spool = spool
         self.database = database
         self.control = control
+        self.metrics = metrics
         self.recording = recording
         self.devices = devices
         self.stations = stations
@@ -72,6 +76,17 @@ public struct ControlConfig: Sendable, Equatable {
         let digits = String(mode, radix: 8)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
+}
+
+/// The HTTP listener Prometheus scrapes (`[metrics]`): off unless `listen` is set.
+public struct MetricsConfig: Sendable, Equatable {
+    /// `"HOST:PORT"`: an IPv4 address and a port (`"127.0.0.1:9187"`), or `"[IPv6]:PORT"`.
+    public var listen: String?
+
+    public init(listen: String? = nil) { self.listen = listen }
+
+    /// `listen` split into the address to bind and the port (nil when off).
+    public var address: (host: String, port: Int)? { listen.flatMap(ConfigRules.listenAddress) }
 }
 
 /// A file format.

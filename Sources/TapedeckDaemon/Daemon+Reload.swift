@@ -20,7 +20,8 @@ extension Daemon {
     /// Applies a validated configuration while recordings run: stations and devices added,
     /// removed or changed (running recordings keep their audio until they end), and the
     /// recording defaults, templates, spool and server address for recordings started from
-    /// now on. The control socket and the database are kept until the next restart.
+    /// now on. The control socket, the metrics listener and the database are kept until
+    /// the next restart.
     @discardableResult
     public func reload(to new: TapedeckConfiguration) -> Bool {
         reloading.withLock { _ in
@@ -29,6 +30,7 @@ extension Daemon {
             var restartOnly: [String] = []
             if new.control != old.control { restartOnly.append("control"); applied.control = old.control }
             if new.database != old.database { restartOnly.append("database"); applied.database = old.database }
+            if new.metrics != old.metrics { restartOnly.append("metrics"); applied.metrics = old.metrics }
             do {
                 try FileManager.default.createDirectory(atPath: new.spool, withIntermediateDirectories: true)
             } catch {

@@ -26,6 +26,8 @@ public final class Daemon: @unchecked Sendable {
     let log: RecordingLog
     let events: EventHub
     let server: ControlServer
+    /// The HTTP listener for Prometheus, when `[metrics] listen` is set.
+    let scrape: ScrapeServer?
     let metrics: Metrics
     let logger: Logger
 
@@ -62,8 +64,19 @@ public final class Daemon: @unchecked Sendable {
         server = ControlServer(options: .init(path: c.control.socket, mode: mode_t(c.control.mode), group: c.control.group),
                                controller: controller, events: events, timeZone: timeZone, logger: logger,
                                metrics: metrics, observe: { observer.answer($0) })
+        scrape = c.metrics.address.map { address in
+            ScrapeServer(host: address.host, port: address.port, logger: logger,
+                         metrics: { MetricsRenderer.render(observer.metricsInput()) }, health: { observer.health() })
+        }
         do {
-            try server.start()
+            // The listener first: the control socket appears only once everything runs.
+            try scrape?.start()
+            do {
+                try server.start()
+            } catch {
+                scrape?.stop()
+                throw error
+            }
         } catch {
             engine.shutdown()
             throw error
@@ -105,6 +118,7 @@ public final class Daemon: @unchecked Sendable {
     /// events sent), then stops capture.
     public func shutdown() {
         logger.notice("shutting down")
+        scrape?.stop()
         server.stop()
         let done = controller.shutdown()
         engine.shutdown()

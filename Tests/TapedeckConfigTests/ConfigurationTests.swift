@@ -245,6 +245,7 @@ import TapedeckConfig
         config.recording.silenceThresholdDBFS = -47.25
         config.devices[0].pcm = "plug:'file:\"/tmp/a b\\c\"'"
         config.control.group = "tapedeck"
+        config.metrics.listen = "[::1]:9187"
         #expect(try TapedeckConfiguration.parse(text: config.tomlText(), source: "x") == config)
     }
 
@@ -370,4 +371,31 @@ func readAll(_ path: String) throws -> [UInt8] {
         bytes += chunk[0..<n]
     }
     return bytes
+}
+
+/// `[metrics] listen`: the optional HTTP listener for Prometheus.
+@Suite struct MetricsListenTests {
+    @Test func offUnlessSet() throws {
+        let config = try TapedeckConfiguration.parse(text: toml(), source: etc)
+        #expect(config.metrics.listen == nil && config.metrics.address == nil)
+    }
+
+    @Test(arguments: [("127.0.0.1:9187", "127.0.0.1", 9187), ("0.0.0.0:1", "0.0.0.0", 1), ("[::1]:65535", "::1", 65535)])
+    func addresses(_ listen: String, _ host: String, _ port: Int) throws {
+        let config = try TapedeckConfiguration.parse(text: toml(top: "server_ip = \"10.0.0.5\"\n[metrics]\nlisten = \"\(listen)\""), source: etc)
+        #expect(config.metrics.address?.host == host && config.metrics.address?.port == port)
+    }
+
+    @Test(arguments: ["9187", "localhost:9187", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:", "::1:9187", "[::1]", "127.0.0.1:91a"])
+    func badAddresses(_ listen: String) {
+        let text = toml(top: "server_ip = \"10.0.0.5\"\n[metrics]\nlisten = \"\(listen)\"")
+        #expect(errorLine(text) == "\(etc): metrics.listen: \"\(listen)\" is not an address and port like \"127.0.0.1:9187\" or \"[::1]:9187\" (port 1–65535)")
+    }
+
+    @Test func unknownKeysAndTypes() {
+        #expect(errorLine(toml(top: "server_ip = \"10.0.0.5\"\n[metrics]\nport = 9187"))
+                == "\(etc): unknown key \"metrics.port\"")
+        #expect(errorLine(toml(top: "server_ip = \"10.0.0.5\"\n[metrics]\nlisten = 9187"))
+                == "\(etc): metrics.listen: must be a string, not an integer")
+    }
 }

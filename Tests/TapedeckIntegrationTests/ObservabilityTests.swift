@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import TapedeckTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Issue 6: function=metrics and function=health against a real tapedeckd on a virtual
 /// device, and `tapedeck metrics` / `tapedeck health`. (A device going down is covered by
@@ -120,5 +123,89 @@ import TapedeckTestSupport
         let down = try runTapedeck(["health", "--socket", daemon.socketPath])
         #expect(down.status == 2)
         #expect(down.stdout.hasPrefix("CRITICAL: tapedeckd unreachable - cannot connect to \(daemon.socketPath)"))
+    }
+}
+
+/// `[metrics] listen`: Prometheus scrapes over HTTP, as it would from another box.
+@Suite struct ScrapeListenerTests {
+    /// A TCP port free right now (bound to port 0, then released).
+    func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p in bind(fd, p, len) == 0 ? getsockname(fd, p, &len) : -1 }
+        }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Sends `request` to 127.0.0.1:`port` and reads the whole response (the server closes).
+    func fetch(_ port: Int, _ request: String) -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { return "connect: \(String(cString: strerror(errno)))" }
+        _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n <= 0 { break }
+            out += buffer[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test func prometheusScrapesOverHTTP() throws {
+        let daemon = try DaemonHarness.virtual()
+        let port = freePort()
+        let config = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+        try (config + "\n[metrics]\nlisten = \"127.0.0.1:\(port)\"\n").write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        try daemon.start()
+        let c = try daemon.connect()
+        #expect(c.request("function=login&agent_user=1000&station=st1&session_id=8600051")?.hasPrefix("SUCCESS") == true)
+        #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)
+
+        let metrics = fetch(port, "GET /metrics HTTP/1.1\r\nHost: box\r\nAccept: text/plain\r\n\r\n")
+        #expect(metrics.hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: "), "\(metrics.prefix(200))")
+        let parts = metrics.components(separatedBy: "\r\n\r\n")
+        let length = parts.first?.components(separatedBy: "\r\n").first { $0.hasPrefix("Content-Length: ") }?.dropFirst(16)
+        #expect(parts.count == 2 && Int(length ?? "") == parts.last?.utf8.count)
+        #expect(metrics.contains("\ntapedeck_recordings_active{kind=\"mono\"} 1\n"))
+        #expect(metrics.contains("\ntapedeck_device_up{device=\"virt\"} 1\n"))
+
+        let health = fetch(port, "GET /health HTTP/1.0\r\n\r\n")
+        #expect(health.hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"))
+        #expect(health.contains(#"{"status":"ok","devices":[{"name":"virt","pcm":"virtual","state":"up","error":null}]"#))
+        #expect(fetch(port, "DELETE /metrics HTTP/1.1\r\n\r\n").hasPrefix("HTTP/1.1 405 Method Not Allowed\r\n"))
+        #expect(fetch(port, "GET /nothing HTTP/1.1\r\n\r\n").hasPrefix("HTTP/1.1 404 Not Found\r\n"))
+        // The control socket is not disturbed by any of it.
+        #expect(c.request("function=recording&agent_user=1000&value=STOP")?.hasPrefix("SUCCESS") == true)
+        #expect(daemon.stop()?.status == 0)
+        #expect(fetch(port, "GET /metrics HTTP/1.1\r\n\r\n").hasPrefix("connect: "))
+    }
+
+    @Test func aPortInUseStopsTheStart() throws {
+        let daemon = try DaemonHarness.virtual()
+        let blocker = try DaemonHarness.virtual()
+        let port = freePort()
+        for d in [daemon, blocker] {
+            let config = try String(contentsOfFile: d.configPath, encoding: .utf8)
+            try (config + "\n[metrics]\nlisten = \"127.0.0.1:\(port)\"\n").write(toFile: d.configPath, atomically: true, encoding: .utf8)
+        }
+        try blocker.start()
+        #expect(throws: DaemonHarness.DaemonFailed.self) { try daemon.start() }
+        let r = daemon.stop()
+        #expect(r?.stderr.contains("metrics listener 127.0.0.1:\(port): bind: Address already in use") == true, "\(r?.stderr ?? "")")
+        blocker.stop()
     }
 }

@@ -3,13 +3,14 @@ import Foundation
 import Glibc
 #endif
 
-/// The socket calls the control server makes, each failing with a typed error naming
+/// The socket calls the control server and the metrics listener make, each failing with a typed error naming
 /// the call and the path.
 struct SocketError: Error, CustomStringConvertible {
     let operation: String
     let path: String
     let errno: Int32
-    var description: String { "control socket \(path): \(operation): \(String(cString: strerror(errno)))" }
+    var kind = "control socket"
+    var description: String { "\(kind) \(path): \(operation): \(String(cString: strerror(errno)))" }
 }
 
 enum Socket {
@@ -51,6 +52,41 @@ enum Socket {
             }
         }
         guard Glibc.listen(fd, 128) == 0 else { let e = errno; close(fd); throw SocketError(operation: "listen", path: path, errno: e) }
+        return fd
+    }
+
+    /// A listening TCP socket on `host` (an IPv4 or IPv6 address) and `port`.
+    static func listenTCP(host: String, port: Int) throws(SocketError) -> Int32 {
+        let name = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let v6 = host.contains(":")
+        let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SocketError(operation: "socket", path: name, errno: errno, kind: "metrics listener") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        func bindTo<Address>(_ address: Address) -> Int32 {
+            var address = address
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<Address>.size)) }
+            }
+        }
+        let rc: Int32
+        if v6 {
+            var addr = sockaddr_in6()
+            addr.sin6_family = sa_family_t(AF_INET6)
+            addr.sin6_port = in_port_t(UInt16(port).bigEndian)
+            inet_pton(AF_INET6, host, &addr.sin6_addr)
+            rc = bindTo(addr)
+        } else {
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            inet_pton(AF_INET, host, &addr.sin_addr)
+            rc = bindTo(addr)
+        }
+        guard rc == 0 else { let e = errno; close(fd); throw SocketError(operation: "bind", path: name, errno: e, kind: "metrics listener") }
+        guard Glibc.listen(fd, 16) == 0 else {
+            let e = errno; close(fd); throw SocketError(operation: "listen", path: name, errno: e, kind: "metrics listener")
+        }
         return fd
     }
 
