@@ -16,6 +16,18 @@ extension PulseAudioTests {
             return nil
         }
 
+        /// The device's frames-captured counter, from function=metrics.
+        func framesCaptured(_ c: ControlClient) -> Double {
+            c.sendRaw(Array("function=metrics\n".utf8))
+            var value = -1.0
+            while let line = c.readLine(), !line.isEmpty {
+                if line.hasPrefix(#"tapedeck_device_frames_captured_total{device="pa"} "#) {
+                    value = Double(line.split(separator: " ").last ?? "") ?? -1
+                }
+            }
+            return value
+        }
+
         @Test func aVanishingDeviceEndsItsRecordingsAndComesBack() throws {
             let pulse = try PulseServer.startDedicated()
             defer { kill(pulse.pid, SIGKILL) }
@@ -35,6 +47,8 @@ extension PulseAudioTests {
             usleep(2_500_000)    // the pulse stream's start-up
             #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)
             usleep(1_500_000)
+            let before = framesCaptured(c)
+            #expect(before > 0)
             try pulse.unloadModule(module)
 
             let ended = event(events, named: "recording.completed", within: 15)
@@ -51,6 +65,8 @@ extension PulseAudioTests {
             try pulse.addNullSink(sink)
             let up = event(events, named: "station.up", within: 20)
             #expect((up?["station"] as? [String: Any])?["name"] as? String == "st1", "\(String(describing: up))")
+            // Counters go on from where they were: the reopened capture adds to them.
+            #expect(framesCaptured(c) >= before)
             #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)
             #expect(c.request("function=recording&agent_user=1000&value=STOP")?.hasPrefix("SUCCESS") == true)
             daemon.stop()

@@ -7,6 +7,9 @@ final class DeviceSlot: @unchecked Sendable {
     let config: EngineLayout.Device
     private struct State {
         var capture: any CaptureControl
+        /// What the captures replaced so far counted (frames, overruns, gaps), so the
+        /// device's counters never go back when it is reopened.
+        var earlier = CaptureStats.neverOpened(errorCode: 0)
         /// Why the device is down, while it is.
         var down: String?
         var backoff = 1.0
@@ -20,6 +23,18 @@ final class DeviceSlot: @unchecked Sendable {
     }
 
     var capture: any CaptureControl { state.withLock { $0.capture } }
+
+    /// The device's counters since it was first opened: the current capture's state and
+    /// error, its counts plus those of the captures before it.
+    var stats: CaptureStats {
+        let (capture, earlier) = state.withLock { ($0.capture, $0.earlier) }
+        var s = capture.stats
+        s.framesCaptured += earlier.framesCaptured
+        s.overruns += earlier.overruns
+        s.suspends += earlier.suspends
+        s.framesGapFilled += earlier.framesGapFilled
+        return s
+    }
     var downReason: String? { state.withLock { $0.down } }
 
     func markDown(_ reason: String, now: Double) {
@@ -39,6 +54,11 @@ final class DeviceSlot: @unchecked Sendable {
     func replace(with capture: any CaptureControl) -> any CaptureControl {
         state.withLock { s in
             let old = s.capture
+            let counted = old.stats
+            s.earlier.framesCaptured += counted.framesCaptured
+            s.earlier.overruns += counted.overruns
+            s.earlier.suspends += counted.suspends
+            s.earlier.framesGapFilled += counted.framesGapFilled
             s.capture = capture
             s.down = nil
             return old

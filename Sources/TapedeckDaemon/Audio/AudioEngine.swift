@@ -157,7 +157,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
 
     func slot(_ device: String) -> DeviceSlot? { topology.withLock { $0.devices[device] } }
 
-    public func captureStats(device: String) -> CaptureStats? { slot(device)?.capture.stats }
+    public func captureStats(device: String) -> CaptureStats? { slot(device)?.stats }
 
     /// Why a device is not capturing (nil while it runs), for health and metrics.
     public func captureProblem(device: String) -> String? {
@@ -200,7 +200,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
     public var progressCounters: [String: UInt64] {
         var c: [String: UInt64] = writer.ticks
         for (name, d) in topology.withLock({ $0.devices }) where d.downReason == nil {
-            let stats = d.capture.stats
+            let stats = d.stats
             if stats.state == .running { c["capture " + name] = stats.framesCaptured }
         }
         return c
