@@ -1,9 +1,5 @@
 import Logging
-import Synchronization
 import TapedeckAudio
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `tapedeck record --offline`: the benchmarks' whole-path recording (bench/, issue 7).
 ///
@@ -11,8 +7,10 @@ import Glibc
 /// `RecordingPipeline` (mix) → WAV/MP3 writer — but with the capture thread paced by the
 /// recording's cursor (`DeviceCapture.pacer`), so an unpaced device (ALSA's `file`
 /// plugin with an `infile`) is recorded as fast as the path can go without a frame lost
-/// to a lapped reader. The writer loop pumps without sleeping while audio is waiting.
-/// For benchmarks only: on a real device the clock paces capture and this is not needed.
+/// to a lapped reader. The writer loop pumps without sleeping while audio is waiting and
+/// otherwise blocks on the pacer until a batch is captured; the capture thread blocks on it
+/// while the ring is full. For benchmarks only: on a real device the clock paces capture
+/// and this is not needed.
 enum OfflineRecording {
     struct Outcome {
         let file: FinishedFile
@@ -41,11 +39,14 @@ enum OfflineRecording {
         let frameLimit = Int((duration * Double(rate)).rounded())
         let pipeline = RecordingPipeline(ring: ring, cursor: ring.cursor(), mode: options.mode, writer: writer,
                                          frameLimit: frameLimit)
-        let readerPosition = Box()
-        readerPosition.value.store(pipeline.cursor.position, ordering: .releasing)
+        let pacer = CapturePacer()
+        pacer.readerReached(pipeline.cursor.position)
         let capture = DeviceCapture(source: pcm, taps: [
             StationTap(ring: ring, agentChannel: options.agentChannel, customerChannel: options.customerChannel),
-        ], stopAfterFrames: frameLimit, pacer: { readerPosition.value.load(ordering: .acquiring) })
+        ], stopAfterFrames: frameLimit, pacer: pacer)
+        // A starved writer waits for this many frames (or the rest of the recording) at once:
+        // a wake-up per eighth of a ring, not per period.
+        let batch = ring.capacity / 8
         do {
             try capture.start(name: "tapedeck-cap")
         } catch {
@@ -57,11 +58,11 @@ enum OfflineRecording {
                 let captureEnded = capture.stats.state == .stopped
                 let before = pipeline.cursor.position
                 try pipeline.pump()
-                readerPosition.value.store(pipeline.cursor.position, ordering: .releasing)
+                pacer.readerReached(pipeline.cursor.position)
                 if captureEnded { break }
                 if pipeline.cursor.position == before {
-                    var ts = timespec(tv_sec: 0, tv_nsec: 200_000)
-                    nanosleep(&ts, nil)
+                    pacer.waitForAudio(from: pipeline.cursor.position, frames: min(batch, frameLimit - pipeline.timelineFrames),
+                                       timeoutMilliseconds: 50)
                 }
             }
             capture.stop()
@@ -74,10 +75,5 @@ enum OfflineRecording {
             capture.stop()
             throw error
         }
-    }
-
-    /// A reference to a non-copyable atomic, shared with the capture thread's pacer.
-    final class Box: Sendable {
-        let value = Atomic<UInt64>(0)
     }
 }

@@ -70,6 +70,25 @@ import TapedeckTestSupport
         #expect(crc == CRC16.arc(bytes[0..<63]))
     }
 
+    /// The stream CRC (four bytes a step) equals the byte-by-byte CRC-16/ARC, at every
+    /// length and alignment, and when carried on from one chunk to the next.
+    @Test func streamCRCMatchesTheByteByByteCRC() {
+        var rng = SystemRandomNumberGenerator()
+        let data = (0..<1000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        #expect(CRC16.arc(Array("123456789".utf8)) == 0xBB3D)   // CRC-16/ARC check value
+        data.withUnsafeBufferPointer { all in
+            for start in 0..<5 {
+                for count in [0, 1, 2, 3, 4, 5, 7, 8, 63, 144, 995 - start] {
+                    let part = UnsafeBufferPointer(rebasing: all[start..<(start + count)])
+                    #expect(CRC16.arc(part, initial: 0x1D0F) == CRC16.arc(data[start..<(start + count)], initial: 0x1D0F))
+                }
+            }
+            let split = CRC16.arc(UnsafeBufferPointer(rebasing: all[333...]),
+                                  initial: CRC16.arc(UnsafeBufferPointer(rebasing: all[..<333]), initial: 0))
+            #expect(split == CRC16.arc(data))
+        }
+    }
+
     @Test func refusesWhatMP3CannotCarry() {
         #expect(AudioFileSpec(format: .mp3, sampleRate: 8000, channels: 1, bitrateKbps: 128).problem == nil)
         #expect(AudioFileSpec(format: .mp3, sampleRate: 8000, channels: 1, bitrateKbps: 320).problem != nil)

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 @testable import TapedeckAudio
@@ -33,9 +34,9 @@ private final class UnpacedSource: CaptureSource, @unchecked Sendable {
     }
 }
 
-/// The slowest reader's position, published to the capture thread.
-private final class ReaderPosition: Sendable {
-    let value = Atomic<UInt64>(0)
+/// Waits that ran out their timeout, counted from two threads.
+private final class Failures: Sendable {
+    let count = Atomic<Int>(0)
 }
 
 @Suite struct PacedCaptureTests {
@@ -45,9 +46,9 @@ private final class ReaderPosition: Sendable {
         let ring = HistoryRing(seconds: 0.1, sampleRate: 8000)   // 4096 + 1024 → 8192 frames
         let total = 10 * ring.capacity
         let source = UnpacedSource(totalFrames: total)
-        let reader = ReaderPosition()
+        let pacer = CapturePacer()
         let capture = DeviceCapture(source: source, taps: [StationTap(ring: ring, agentChannel: 0, customerChannel: 1)],
-                                    stopAfterFrames: total, pacer: { reader.value.load(ordering: .acquiring) })
+                                    stopAfterFrames: total, pacer: pacer)
         var cursor = ring.cursor()   // before the thread starts: the reader must see every frame
         try capture.start()
         var out = [Int16](repeating: 0, count: 2 * 1000)
@@ -65,7 +66,7 @@ private final class ReaderPosition: Sendable {
                 if out[2 * f] != expected || out[2 * f + 1] != expected &* 3 { mismatches += 1 }
             }
             got += r.frames
-            reader.value.store(cursor.position, ordering: .releasing)
+            pacer.readerReached(cursor.position)
             maxLead = max(maxLead, ring.writePosition - cursor.position)
             spins += 1
             usleep(r.frames == 0 ? 100 : 500)
@@ -77,6 +78,62 @@ private final class ReaderPosition: Sendable {
         #expect(maxLead < UInt64(ring.capacity))
         #expect(capture.stats.framesCaptured == UInt64(total))
         #expect(capture.stats.state == .stopped)
+    }
+
+    /// A reader that blocks on the pacer when it has nothing to read (as the offline writer
+    /// does) instead of polling gets every frame, and every wait ends with the audio there:
+    /// a lost wake-up would show as a wait that ran out its (generous) timeout.
+    @Test func aReaderWaitingOnThePacerGetsEveryFrame() throws {
+        let ring = HistoryRing(seconds: 0.1, sampleRate: 8000)
+        let total = 20 * ring.capacity
+        let pacer = CapturePacer()
+        let capture = DeviceCapture(source: UnpacedSource(totalFrames: total),
+                                    taps: [StationTap(ring: ring, agentChannel: 0, customerChannel: 1)],
+                                    stopAfterFrames: total, pacer: pacer)
+        var cursor = ring.cursor()
+        try capture.start()
+        var out = [Int16](repeating: 0, count: 2 * 4096)
+        var got = 0, lost: UInt64 = 0, mismatches = 0, waits = 0, timedOut = 0
+        while got < total && timedOut < 3 {
+            let r = out.withUnsafeMutableBufferPointer { ring.read(&cursor, into: $0.baseAddress!, maxFrames: 4096) }
+            lost += r.lost
+            for f in 0..<r.frames where out[2 * f] != Int16(truncatingIfNeeded: got + f) { mismatches += 1 }
+            got += r.frames
+            pacer.readerReached(cursor.position)
+            if r.frames == 0 {
+                waits += 1
+                if !pacer.waitForAudio(from: cursor.position, frames: min(1000, total - got), timeoutMilliseconds: 10_000) {
+                    timedOut += 1
+                }
+            }
+        }
+        capture.stop()
+        #expect(got == total)
+        #expect(lost == 0)
+        #expect(mismatches == 0)
+        #expect(timedOut == 0)
+        #expect(capture.stats.state == .stopped)
+    }
+
+    /// Two threads handing a count back and forth through two gates, many times: every
+    /// wait is woken (none runs out its timeout), whichever side gets there first.
+    @Test func progressGatesNeverLoseAWakeUp() {
+        let ping = ProgressGate(), pong = ProgressGate()
+        let rounds: UInt64 = 20_000
+        let failures = Failures()
+        let other = Thread {
+            for i in 1...rounds {
+                if !ping.wait(until: i, timeoutMilliseconds: 10_000) { failures.count.add(1, ordering: .relaxed) }
+                pong.advance(to: i)
+            }
+        }
+        other.start()
+        for i in 1...rounds {
+            ping.advance(to: i)
+            if !pong.wait(until: i, timeoutMilliseconds: 10_000) { failures.count.add(1, ordering: .relaxed) }
+        }
+        #expect(failures.count.load(ordering: .relaxed) == 0)
+        #expect(pong.current == rounds)
     }
 
     /// Without a pacer (the default, as on every real-time device) the thread does not wait
@@ -102,7 +159,7 @@ private final class ReaderPosition: Sendable {
         let ring = HistoryRing(seconds: 0.1, sampleRate: 8000)
         let capture = DeviceCapture(source: UnpacedSource(totalFrames: Int.max / 2),
                                     taps: [StationTap(ring: ring, agentChannel: 0, customerChannel: 1)],
-                                    pacer: { 0 })
+                                    pacer: CapturePacer())
         try capture.start()
         for _ in 0..<5000 where capture.stats.framesCaptured < UInt64(ring.capacity - 2 * 160) { usleep(1000) }
         capture.stop()

@@ -57,6 +57,31 @@ import TapedeckTestSupport
         #expect(!FileManager.default.fileExists(atPath: out + ".part"))
     }
 
+    /// `--offline` (the benchmarks' whole path): capture paced by the writer through
+    /// `CapturePacer`, both sides blocking instead of polling. A recording longer than the
+    /// ring (40 s against 32.8 s) makes the capture thread wait for the writer and the
+    /// writer for the capture thread: every sample must still come out, in order.
+    @Test(arguments: [20, 100])
+    func offlineRecordingLongerThanTheRingIsExact(periodMilliseconds: Int) throws {
+        let dir = try TestDirectory()
+        let frames = 40 * 8000
+        let signal = (0..<(2 * frames)).map { i in
+            Int16(truncatingIfNeeded: i % 2 == 0 ? (i / 2) &* 13 : 20000 - (i / 2) % 40000)
+        }
+        try dir.defineFileDevice("long", raw: try dir.writeRaw("long.raw", samples: signal))
+        let out = dir.file("long.wav")
+        let r = try Subprocess.run(Binaries.tapedeck, ["record", "--offline", "--device", "long", "--mode", "mono",
+                                                       "--period", String(periodMilliseconds), "--duration", "40", out],
+                                   environment: dir.environment)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("offline, 0 frame(s) lost"), "\(r.stdout)")
+        let wav = try WAVContents(path: out)
+        let want = Self.expected("mono", signal)
+        #expect(wav.samples.count == want.count)
+        let firstDifference = zip(wav.samples, want).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(firstDifference == nil, "first wrong sample: \(String(describing: firstDifference))")
+    }
+
     @Test func channelsOfAManyChannelDeviceAreSelected() throws {
         // 6 channels; the station is agent 4, customer 1.
         let dir = try TestDirectory()

@@ -41,7 +41,8 @@ public struct CaptureStats: Sendable, Equatable {
 ///
 /// Per period the thread waits in ALSA (with a timeout, so `stop()` is prompt), reads
 /// one period and copies each station's pair of channels into its ring. It never
-/// allocates, locks, logs or awaits: results are published through atomics.
+/// allocates, locks, logs or awaits: results are published through atomics. (Only with
+/// a `pacer`, in benchmarks, does it block outside ALSA: on the pacer.)
 public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
     public let source: Source
     /// The stations fed, replaceable while capture runs (`replaceTaps`).
@@ -51,12 +52,12 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
     /// (a file) the thread would otherwise run far ahead of the writer.
     public let stopAfterFrames: Int?
     /// Off (nil) by default, and always off on real-time devices. For an unpaced offline
-    /// source (ALSA's `file` plugin) that returns data as fast as it is read: gives the ring
-    /// position of the slowest reader, and the thread then waits (0.2 ms sleeps) while it is
-    /// more than the ring's capacity less two periods ahead of it, so a whole-path benchmark
-    /// loses nothing to a lapped reader. It is called once per period on the capture thread
-    /// and must not allocate, lock or log (read an atomic).
-    public let pacer: (@Sendable () -> UInt64)?
+    /// source (ALSA's `file` plugin) that returns data as fast as it is read: once the
+    /// newest frame leads the slowest reader by the ring's capacity less two periods, the
+    /// thread blocks on the pacer until the reader has taken half of that, so a whole-path
+    /// benchmark loses nothing to a lapped reader; after every period it tells the pacer
+    /// how far the ring is filled. Benchmark-only: see `CapturePacer`.
+    public let pacer: CapturePacer?
     private let buffer: UnsafeMutablePointer<Int16>
     private let stopRequested = Atomic<Bool>(false)
     private let state = Atomic<Int>(CaptureState.idle.rawValue)
@@ -68,7 +69,7 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
     private var thread: pthread_t?
 
     public init(source: Source, taps: [StationTap], stopAfterFrames: Int? = nil,
-                pacer: (@Sendable () -> UInt64)? = nil) {
+                pacer: CapturePacer? = nil) {
         precondition(Self.outside(taps, channels: source.channels) == nil, "station channel outside the device")
         self.source = source
         self.tapTable = TapTable(taps)
@@ -150,22 +151,24 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
         var sinceAnchor = 0
         var budget = stopAfterFrames ?? Int.max
         var gen = -1
+        // The pacer's two gates, taken once (no reference counting per period).
+        let readerGate = pacer?.reader, capturedGate = pacer?.captured
         while !stopRequested.load(ordering: .relaxed) && budget > 0 {
             // The previous period's list is out of scope: report it done, take the current one.
             gen = tapTable.enter(finished: gen)
             let taps = tapTable.list(gen)
-            if let pacer, let ring = taps.first?.ring {
+            if let readerGate, let ring = taps.first?.ring {
                 var cap = ring.capacity
                 for tap in taps { cap = min(cap, tap.ring.capacity) }
                 // Reader pacing (offline sources only): the most the newest frame may lead the
-                // slowest reader before the next read, so a period's write never laps it.
+                // slowest reader before the next read, so a period's write never laps it. Past
+                // that, block until the reader has taken half of it (one wait per half ring).
                 let paceLimit = UInt64(max(0, cap - 2 * period))
-                while !stopRequested.load(ordering: .relaxed) {
-                    let w = ring.writePosition
-                    let r = pacer()
-                    if w <= r || w - r <= paceLimit { break }
-                    var ts = timespec(tv_sec: 0, tv_nsec: 200_000)
-                    nanosleep(&ts, nil)
+                let w = ring.writePosition
+                if w > readerGate.current &+ paceLimit {
+                    let resume = w - paceLimit / 2
+                    while !stopRequested.load(ordering: .relaxed)
+                        && !readerGate.wait(until: resume, timeoutMilliseconds: Int(timeout)) {}
                 }
                 if stopRequested.load(ordering: .relaxed) { break }
             }
@@ -177,6 +180,7 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
                     tap.ring.write(from: buffer, frames: n, stride: channels,
                                    agent: tap.agentChannel, customer: tap.customerChannel)
                 }
+                if let capturedGate, let ring = taps.first?.ring { capturedGate.advance(to: ring.writePosition) }
                 sinceAnchor += n
                 budget -= n
                 captured.add(UInt64(n), ordering: .relaxed)

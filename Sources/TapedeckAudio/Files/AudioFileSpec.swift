@@ -97,8 +97,12 @@ public protocol AudioFileWriter: AnyObject {
     var framesWritten: Int { get }
     /// Appends interleaved frames (`spec.channels` samples each).
     func write(_ samples: UnsafePointer<Int16>, frames: Int) throws(WriterError)
-    /// Makes what was written so far readable after a crash: header (WAV) or Info tag
-    /// (MP3) rewritten, data synced to disk.
+    /// Makes what was written so far readable with its true length if the process dies
+    /// (a SIGKILL: the page cache survives it): the header (WAV) or the Info tag (MP3) is
+    /// rewritten, nothing synced. Cheap: a few hundred bytes through the page cache.
+    func refreshHeader() throws(WriterError)
+    /// `refreshHeader()`, then the file synced to disk (fsync): what was written so far
+    /// also survives a power cut or a kernel panic.
     func checkpoint() throws(WriterError)
     /// Completes the file, syncs it and renames it to `path`.
     func finish() throws(WriterError) -> FinishedFile

@@ -70,8 +70,8 @@ public final class MP3FileWriter: AudioFileWriter {
         streamBytes += bytes
     }
 
-    /// Rewrites the Info tag for the frames so far and syncs.
-    private func writeTag(_ fd: FileDescriptor) throws(WriterError) {
+    /// Rewrites the Info tag for the frames so far, then syncs if asked.
+    private func writeTag(_ fd: FileDescriptor, sync: Bool) throws(WriterError) {
         do throws(FileError) {
             if let info = ownInfo {
                 let frames = encoder.framesEncoded
@@ -83,15 +83,20 @@ public final class MP3FileWriter: AudioFileWriter {
                 let n = encoder.infoTag(into: out, capacity: outCapacity)
                 if n > 0 && n <= outCapacity { try fd.write(out, count: n, at: 0) }
             }
-            try fd.sync()
+            if sync { try fd.sync() }
         } catch {
             throw WriterError(error)
         }
     }
 
+    public func refreshHeader() throws(WriterError) {
+        guard let fd else { return }
+        try writeTag(fd, sync: false)
+    }
+
     public func checkpoint() throws(WriterError) {
         guard let fd else { return }
-        try writeTag(fd)
+        try writeTag(fd, sync: true)
     }
 
     public func finish() throws(WriterError) -> FinishedFile {
@@ -99,7 +104,7 @@ public final class MP3FileWriter: AudioFileWriter {
         self.fd = nil
         do throws(WriterError) {
             try emit(fd, encoder.flush(into: out, capacity: outCapacity))
-            try writeTag(fd)
+            try writeTag(fd, sync: true)
         } catch {
             try? fd.close()
             throw error

@@ -22,6 +22,10 @@ public final class WAVFileWriter: AudioFileWriter {
         framesWritten += frames
     }
 
+    public func refreshHeader() throws(WriterError) {
+        file?.updateHeader()
+    }
+
     public func checkpoint() throws(WriterError) {
         guard let file else { return }
         file.updateHeader()

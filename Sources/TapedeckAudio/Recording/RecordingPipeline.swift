@@ -39,7 +39,10 @@ public final class RecordingPipeline {
     public let frameLimit: Int?
     public let rules: RecordingRules
     public let controls: RecordingControls
-    /// Seconds between header / Info-tag refreshes and syncs.
+    /// Seconds of wall time between checkpoints: every file's header or Info tag
+    /// rewritten and fsync'd. A burst of audio (faster than real time: a writer catching
+    /// up, the offline benchmark) also gets its headers rewritten, without fsync, every
+    /// this many seconds of audio. See docs/recording.md, "Checkpoints".
     public var checkpointInterval: Double = 1.0
     /// Ring position at which the recording ends (the audio that had arrived when it was
     /// told to stop); nil while it runs.
@@ -65,8 +68,11 @@ public final class RecordingPipeline {
     private let keyListener: KeyListener?
     private let silenceListener: SilenceListener?
     private let delays: [DelayLine]
+    /// Wall time of the last checkpoint (fsync).
     private var lastCheckpoint: Double
-    private var timelineAtCheckpoint = 0
+    /// Wall time and timeline of the last header rewrite (a checkpoint's or a burst's).
+    private var lastHeader: Double
+    private var timelineAtHeader = 0
     private static let chunkFrames = 4096
     private let pairs: UnsafeMutablePointer<Int16>
     private let mixed: UnsafeMutablePointer<Int16>
@@ -96,6 +102,7 @@ public final class RecordingPipeline {
         let holdback = keyListener == nil ? 0 : Int(holdbackSeconds * Double(ring.sampleRate))
         self.delays = outputs.map { DelayLine(channels: $0.mode.outputChannels, capacity: holdback) }
         self.lastCheckpoint = now
+        self.lastHeader = now
         self.pairs = .allocate(capacity: 2 * Self.chunkFrames)
         self.mixed = .allocate(capacity: 2 * Self.chunkFrames)
         self.zeros = .allocate(capacity: 2 * Self.chunkFrames)
@@ -142,21 +149,31 @@ public final class RecordingPipeline {
                 try gap(frames: Int(min(got.lost, UInt64(allowed))), position: first - got.lost)
             }
             try process(frames: got.frames, position: first)
-            // A burst of audio (a writer that fell behind catching up) still gets a
-            // checkpoint every second of audio, not only every second of wall time.
-            if Double(timelineFrames - timelineAtCheckpoint) >= checkpointInterval * Double(ring.sampleRate) {
-                try checkpoint(now: now)
-            }
+            if burstHeaderDue(now: now) { try rewriteHeaders(now: now, sync: false) }
         }
-        if now - lastCheckpoint >= checkpointInterval { try checkpoint(now: now) }
+        if now - lastCheckpoint >= checkpointInterval { try rewriteHeaders(now: now, sync: true) }
         return isComplete
     }
 
-    /// Makes every file readable up to here after a crash (header or Info tag, fsync).
-    private func checkpoint(now: Double) throws(WriterError) {
-        for o in outputs { try o.writer.checkpoint() }
-        lastCheckpoint = now
-        timelineAtCheckpoint = timelineFrames
+    /// Whether audio is arriving faster than real time and a second of it (`checkpointInterval`)
+    /// went by since the headers were last rewritten. In real time the audio since then
+    /// is about the wall time since then, and the checkpoints (by wall time) keep the
+    /// headers current alone: the half-interval margin keeps a period's jitter from adding
+    /// a second rewrite next to each checkpoint.
+    private func burstHeaderDue(now: Double) -> Bool {
+        let audio = Double(timelineFrames - timelineAtHeader) / Double(ring.sampleRate)
+        return audio >= max(checkpointInterval, now - lastHeader + checkpointInterval / 2)
+    }
+
+    /// Rewrites every file's header or Info tag (readable up to here after a SIGKILL) and,
+    /// with `sync`, fsyncs it (up to here after a power cut too): a checkpoint.
+    private func rewriteHeaders(now: Double, sync: Bool) throws(WriterError) {
+        for o in outputs {
+            if sync { try o.writer.checkpoint() } else { try o.writer.refreshHeader() }
+        }
+        if sync { lastCheckpoint = now }
+        lastHeader = now
+        timelineAtHeader = timelineFrames
     }
 
     // MARK: Processing

@@ -58,20 +58,32 @@ public final class HistoryRing: @unchecked Sendable {
             //     slot store below, so a reader that sees any overwritten slot also sees the claim.
             claimed.store(w &+ UInt64(n), ordering: .relaxed)
             atomicMemoryFence(ordering: .releasing)
-            for i in 0..<n {
-                let slot = Int((w &+ UInt64(i)) & mask) &* 2
-                if let src = interleaved {
-                    let f = src + (done + i) * stride
-                    slots[slot] = f[agent]
-                    slots[slot + 1] = f[customer]
-                } else {
-                    slots[slot] = 0
-                    slots[slot + 1] = 0
-                }
+            // Up to the end of the slots, then from their start.
+            let first = Int(w & mask)
+            let head = min(n, capacity - first)
+            let src = interleaved.map { $0 + done * stride }
+            Self.gather(src, frames: head, stride: stride, agent: agent, customer: customer, into: slots + 2 * first)
+            if n > head {
+                Self.gather(src.map { $0 + head * stride }, frames: n - head, stride: stride,
+                            agent: agent, customer: customer, into: slots)
             }
             // (2) Publish: a reader that acquires this count sees every slot written before it.
             written.store(w &+ UInt64(n), ordering: .releasing)
             done += n
+        }
+    }
+
+    /// Copies `frames` frames' two legs from an interleaved buffer (zeros for nil) into
+    /// consecutive slots: one copy when the buffer already is agent/customer pairs (a
+    /// two-channel device, legs on 0 and 1), else a gather per frame.
+    @inline(__always)
+    private static func gather(_ src: UnsafePointer<Int16>?, frames: Int, stride: Int, agent: Int, customer: Int,
+                               into dst: UnsafeMutablePointer<Int16>) {
+        guard let src else { dst.update(repeating: 0, count: 2 * frames); return }
+        if stride == 2 && agent == 0 && customer == 1 { dst.update(from: src, count: 2 * frames); return }
+        for i in 0..<frames {
+            dst[2 &* i] = src[i &* stride &+ agent]
+            dst[2 &* i &+ 1] = src[i &* stride &+ customer]
         }
     }
 
