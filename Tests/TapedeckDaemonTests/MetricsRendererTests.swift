@@ -30,6 +30,8 @@ import Foundation
         metrics.commandHandled(function: "recording", seconds: 0.00048828125)
         metrics.commandHandled(function: "recording", seconds: 0.25)
         metrics.commandHandled(function: "login", seconds: 7)
+        metrics.reloaded(applied: true)
+        metrics.reloaded(applied: true)
 
         var m = MetricsInput(counters: metrics.counters)
         m.activeByKind = ["mono": 1]
@@ -66,6 +68,10 @@ import Foundation
     # HELP tapedeck_bytes_written_total Bytes in the files of recordings that have ended.
     # TYPE tapedeck_bytes_written_total counter
     tapedeck_bytes_written_total 204044
+    # HELP tapedeck_config_reloads_total Configuration reloads (SIGHUP), by result: applied, or refused (the running configuration stayed).
+    # TYPE tapedeck_config_reloads_total counter
+    tapedeck_config_reloads_total{result="applied"} 2
+    tapedeck_config_reloads_total{result="refused"} 0
     # HELP tapedeck_device_up 1 while the device captures, 0 when it is down.
     # TYPE tapedeck_device_up gauge
     tapedeck_device_up{device="pbx1"} 1
