@@ -151,12 +151,18 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
         var sinceAnchor = 0
         var budget = stopAfterFrames ?? Int.max
         var gen = -1
+        var taps: [StationTap] = []
         // The pacer's two gates, taken once (no reference counting per period).
         let readerGate = pacer?.reader, capturedGate = pacer?.captured
         while !stopRequested.load(ordering: .relaxed) && budget > 0 {
-            // The previous period's list is out of scope: report it done, take the current one.
-            gen = tapTable.enter(finished: gen)
-            let taps = tapTable.list(gen)
+            // A new list since the last period: drop the old one first (the table still
+            // holds it, so this frees nothing), then take the new one.
+            let current = tapTable.generation()
+            if current != gen {
+                taps = []
+                taps = tapTable.take(current)
+                gen = current
+            }
             if let readerGate, let ring = taps.first?.ring {
                 var cap = ring.capacity
                 for tap in taps { cap = min(cap, tap.ring.capacity) }

@@ -7,18 +7,20 @@ import Glibc
 /// adds or removes a station on a device without stopping its capture).
 ///
 /// Two slots hold tap lists; a generation number says which one is current (`gen & 1`).
-/// The capture thread, at the top of every period, reports the generation it finished
-/// with (its reference to that list is gone by then) and reads the current one. A
-/// replacement writes the *other* slot, so it must know the thread is done with it.
+/// The capture thread checks the generation every period and, when it changed, drops the
+/// list it held and takes the current one. A replacement writes the *other* slot, so it
+/// must know the thread holds nothing from it; and since the table keeps a list until
+/// that slot is written again, the thread's reference is never the last one (no list
+/// is freed on the capture thread).
 public final class TapTable: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<[StationTap]>
     /// (1) Stored with release by `replace` after the new list is in its slot; loaded with
     ///     acquire by the capture thread, so the list it then reads is complete.
     private let current = Atomic<Int>(0)
-    /// (2) Stored with release by the capture thread once it no longer holds the list of
-    ///     that generation; loaded with acquire by `replace`, so overwriting (and freeing) the
-    ///     other slot cannot race with the thread's last use of it.
-    private let finished = Atomic<Int>(-1)
+    /// (2) Stored with release by the capture thread once it holds the list of that
+    ///     generation and none older; loaded with acquire by `replace`, so overwriting (and
+    ///     freeing) the older slot cannot race with the thread's last use of it.
+    private let held = Atomic<Int>(-1)
     /// Serialises replacements and control-side reads (never taken by the capture thread).
     private let control = Mutex(())
 
@@ -38,15 +40,17 @@ public final class TapTable: @unchecked Sendable {
 
     // MARK: Capture thread
 
-    /// Reports that the list of generation `done` is no longer held (-1 for none) and
-    /// returns the current generation. Never allocates, locks or waits.
-    func enter(finished done: Int) -> Int {
-        if done >= 0 { finished.store(done, ordering: .releasing) }
-        return current.load(ordering: .acquiring)
-    }
+    /// The current generation. Never allocates, locks or waits.
+    func generation() -> Int { current.load(ordering: .acquiring) }
 
-    /// The list of generation `gen` (valid until the thread reports it finished).
-    func list(_ gen: Int) -> [StationTap] { slots[gen & 1] }
+    /// The list of generation `gen` (the current one), reporting that the caller holds
+    /// nothing older: drop the previous list *before* calling this. Never allocates, locks
+    /// or waits.
+    func take(_ gen: Int) -> [StationTap] {
+        let list = slots[gen & 1]
+        held.store(gen, ordering: .releasing)
+        return list
+    }
 
     // MARK: Control side
 
@@ -58,9 +62,9 @@ public final class TapTable: @unchecked Sendable {
         control.withLock { _ in
             let gen = current.load(ordering: .relaxed)
             var waited = 0
-            // The thread must have finished a period that began at `gen` (so it holds nothing
-            // of `gen - 1`, the slot about to be overwritten).
-            while finished.load(ordering: .acquiring) < gen && !threadGone() {
+            // The thread must hold `gen`'s list and nothing older (`gen - 1` is in the slot
+            // about to be overwritten).
+            while held.load(ordering: .acquiring) < gen && !threadGone() {
                 if waited >= timeoutMilliseconds { return false }
                 usleep(1000)
                 waited += 1
