@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import TapedeckAudio
 
@@ -112,6 +113,7 @@ private func readChecked(_ ring: HistoryRing, _ cursor: inout RingCursor, max: I
     func concurrentWriterAndReader(slowReader: Bool) async {
         let ring = HistoryRing(seconds: 0.01, sampleRate: 8000)
         let total: UInt64 = slowReader ? 400_000 : 2_000_000
+        let writerDone = Atomic<Bool>(false)
         let writer = Thread {
             var p: UInt64 = 0
             var chunk = 1
@@ -121,14 +123,27 @@ private func readChecked(_ ring: HistoryRing, _ cursor: inout RingCursor, max: I
                 p += UInt64(n)
                 chunk = chunk % 397 + 13
             }
+            writerDone.store(true, ordering: .releasing)
         }
         writer.start()
         var cursor = ring.cursor()
         var read: UInt64 = 0, lost: UInt64 = 0, bad = 0
         var out = [Int16](repeating: 0, count: 2 * 1000)
         var spins = 0
-        while read + lost < total {
+        // Until the cursor has passed every frame; a reader that sees nothing new for 20 s
+        // fails the test with what it knows instead of spinning for ever.
+        var lastProgress = Date()
+        while cursor.position < total {
+            let before = cursor.position
             let r = out.withUnsafeMutableBufferPointer { ring.read(&cursor, into: $0.baseAddress!, maxFrames: 1000) }
+            if cursor.position != before {
+                lastProgress = Date()
+            } else if Date().timeIntervalSince(lastProgress) > 20 {
+                let done = writerDone.load(ordering: .acquiring)
+                Issue.record(Comment(rawValue: "reader stuck at \(cursor.position) of \(total): ring written to "
+                                     + "\(ring.writePosition), writer done: \(done), read \(read), lost \(lost)"))
+                break
+            }
             let first = cursor.position - UInt64(r.frames)
             for i in 0..<r.frames where out[2 * i] != agentValue(first + UInt64(i)) || out[2 * i + 1] != customerValue(first + UInt64(i)) {
                 bad += 1
