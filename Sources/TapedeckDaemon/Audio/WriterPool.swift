@@ -3,12 +3,14 @@ import Logging
 import TapedeckDomain
 
 /// Several writer threads, so encoding can use every core: each new recording goes to
-/// the writer with the fewest running. (One writer saturates one core with LAME at
-/// around 900 MP3 recordings: bench/RESULTS.md.)
+/// the writer with the fewest running. Two per core (at least four): a writer spends part
+/// of its time blocked in fsync and write, and with one per core that time is lost to
+/// encoding (bench/RESULTS.md: on 2 cores, 1,536 MP3 recordings fell behind with two
+/// writers and 0.3 of the cores idle, and kept up with four).
 final class WriterPool: @unchecked Sendable {
     let writers: [WriterService]
 
-    init(count: Int = max(2, ProcessInfo.processInfo.activeProcessorCount), logger: Logger) {
+    init(count: Int = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount), logger: Logger) {
         writers = (0..<max(1, count)).map { WriterService(logger: logger, name: "tapedeck-wr\($0)") }
     }
 

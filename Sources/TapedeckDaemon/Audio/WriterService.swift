@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Synchronization
 import TapedeckAudio
@@ -53,10 +56,16 @@ final class LiveRecordingHandle: RecordingHandle, @unchecked Sendable {
 /// The thread that moves audio from the rings to the files: every 20 ms (or at once
 /// when a recording is asked to finish) it pumps every running recording. Encoding and
 /// file I/O happen here, never on a capture thread.
+///
+/// A recording asked to finish goes before the others, also when the request arrives in
+/// the middle of a pass: a STOP waits for its own file, not for a pass over every other
+/// recording, which takes long when the writer is catching up after a stall.
 final class WriterService: @unchecked Sendable {
     private struct Inbox { var added: [LiveRecordingHandle] = []; var stopping = false }
     private let inbox = Mutex(Inbox())
     private let wake = DispatchSemaphore(value: 0)
+    /// Set by `wakeUp` (a recording was asked to finish), cleared by the loop when it looks.
+    private let finishAsked = Atomic<Bool>(false)
     private var active: [LiveRecordingHandle] = []
     /// The recordings added and not yet done, readable from any thread (metrics).
     private let live = Mutex<[ObjectIdentifier: LiveRecordingHandle]>([:])
@@ -102,8 +111,11 @@ final class WriterService: @unchecked Sendable {
     /// Running recordings on this writer.
     var load: Int { live.withLock { $0.count } }
 
-    /// Makes the loop run now rather than at its next tick.
-    func wakeUp() { wake.signal() }
+    /// Makes the loop run now rather than at its next tick, recordings asked to finish first.
+    func wakeUp() {
+        finishAsked.store(true, ordering: .releasing)
+        wake.signal()
+    }
 
     /// Waits for each recording's final result (the results stay available).
     static func wait(for handles: [LiveRecordingHandle]) -> [FinishedRecording] {
@@ -122,26 +134,66 @@ final class WriterService: @unchecked Sendable {
     }
 
     private func run() {
+        Self.nameThread(name)
         while true {
             let (added, stopping) = inbox.withLock { box -> ([LiveRecordingHandle], Bool) in
                 defer { box.added = [] }
                 return (box.added, box.stopping)
             }
             active += added
+            finishAsked.store(false, ordering: .relaxed)
+            _ = serviceFinishing(index: 0)
             var i = 0
             while i < active.count {
                 if service(active[i]) {
-                    let done = active.remove(at: i)
-                    _ = live.withLock { $0.removeValue(forKey: ObjectIdentifier(done)) }
+                    drop(at: i)
                 } else {
                     i += 1
                 }
+                if finishAsked.exchange(false, ordering: .acquiring) { i = serviceFinishing(index: i) }
             }
             ticks.add(1, ordering: .relaxed)
             if stopping && active.isEmpty { break }
             _ = wake.wait(timeout: .now() + Self.interval)
         }
         exited.signal()
+    }
+
+    /// Services the recordings asked to finish (ahead of the rest of the pass), including
+    /// ones added since the pass began; returns `index` moved back by those removed before it.
+    private func serviceFinishing(index: Int) -> Int {
+        active += inbox.withLock { box -> [LiveRecordingHandle] in
+            defer { box.added = [] }
+            return box.added
+        }
+        var index = index, j = 0
+        while j < active.count {
+            if active[j].endRequest.withLock({ $0 }) != nil, service(active[j]) {
+                drop(at: j)
+                if j < index { index -= 1 }
+            } else {
+                j += 1
+            }
+        }
+        return index
+    }
+
+    private func drop(at i: Int) {
+        let done = active.remove(at: i)
+        _ = live.withLock { $0.removeValue(forKey: ObjectIdentifier(done)) }
+    }
+
+    /// Names the calling OS thread (`top -H`, /proc/PID/task/*/comm), which Foundation's
+    /// `Thread.name` does not reach on Linux: through /proc/thread-self/comm, as
+    /// pthread_setname_np does (it is not visible to Swift here).
+    private static func nameThread(_ name: String) {
+        #if canImport(Glibc)
+        let fd = open("/proc/thread-self/comm", O_WRONLY)
+        guard fd >= 0 else { return }
+        let short = String(name.utf8.prefix(15)) ?? name
+        _ = short.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+        #endif
     }
 
     /// Pumps one recording; finishes it when asked and it has caught up. Returns true when done.

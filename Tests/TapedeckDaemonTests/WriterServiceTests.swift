@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+@testable import TapedeckAudio
+@testable import TapedeckDaemon
+import TapedeckDomain
+
+/// What the writers of a test did, in order.
+fileprivate final class EventLog: Sendable {
+    private let events = Mutex<[String]>([])
+    func add(_ e: String) { events.withLock { $0.append(e) } }
+    var all: [String] { events.withLock { $0 } }
+}
+
+/// A writer that takes 30 ms per write (an encoder with much to catch up on) and logs
+/// its writes and its finish.
+fileprivate final class SlowWriter: AudioFileWriter, @unchecked Sendable {
+    let id: Int
+    let log: EventLog
+    var path: String { "/dev/null/slow\(id).wav" }
+    var partPath: String { path + ".part" }
+    let spec = AudioFileSpec(format: .wav, sampleRate: 8000, channels: 1)
+    private(set) var framesWritten = 0
+
+    init(id: Int, log: EventLog) {
+        self.id = id
+        self.log = log
+    }
+
+    func write(_ samples: UnsafePointer<Int16>, frames: Int) throws(WriterError) {
+        log.add("write \(id)")
+        usleep(30_000)
+        framesWritten += frames
+    }
+    func refreshHeader() throws(WriterError) {}
+    func checkpoint() throws(WriterError) {}
+    func finish() throws(WriterError) -> FinishedFile {
+        log.add("finish \(id)")
+        return FinishedFile(path: path, frames: framesWritten, sampleRate: 8000, sizeBytes: 0)
+    }
+    func discard() {}
+    func abandon() {}
+}
+
+@Suite struct WriterServiceTests {
+    /// A recording of one period (160 frames) on its own ring, written by a SlowWriter.
+    fileprivate static func recording(_ id: Int, log: EventLog) -> LiveRecordingHandle {
+        let ring = HistoryRing(seconds: 5, sampleRate: 8000)
+        let period = [Int16](repeating: 100, count: 2 * 160)
+        period.withUnsafeBufferPointer { ring.write(from: $0.baseAddress!, frames: 160, stride: 2, agent: 0, customer: 1) }
+        let pipeline = RecordingPipeline(ring: ring, cursor: RingCursor(position: 0), mode: .mono(average: false),
+                                         writer: SlowWriter(id: id, log: log))
+        let plan = RecordingPlan(station: "st\(id)", kind: .mono, format: .wav, bitrateKbps: nil, path: "/dev/null/slow\(id).wav")
+        return LiveRecordingHandle(plan: plan, ring: ring, pipeline: pipeline)
+    }
+
+    /// Ten recordings on one writer, its pass under way (inside the first one's 30 ms write).
+    fileprivate static func busyWriter(log: EventLog) -> (WriterService, [LiveRecordingHandle]) {
+        let writer = WriterService(logger: Logger(label: "test"))
+        let handles = (0..<10).map { recording($0, log: log) }
+        for h in handles { writer.add(h) }
+        writer.start()
+        while !log.all.contains("write 0") { usleep(500) }
+        return (writer, handles)
+    }
+
+    static func finish(_ handles: [LiveRecordingHandle], on writer: WriterService) -> [FinishedRecording] {
+        for h in handles { h.endRequest.withLock { $0 = h.ring.writePosition } }
+        writer.wakeUp()
+        return WriterService.wait(for: handles)
+    }
+
+    /// How many writes of other recordings came before `id`'s finish. In pass order, a
+    /// recording asked to finish would come after all ten writes; it comes after its own
+    /// and the one under way when it was asked (a slow scheduler may let one or two more through).
+    static func writesBefore(finishOf id: Int, in events: [String]) -> Int {
+        let finished = events.firstIndex(of: "finish \(id)") ?? events.count
+        return events[..<finished].filter { $0.hasPrefix("write") && $0 != "write \(id)" }.count
+    }
+
+    /// A STOP's recording is finished before the rest of the writer's pass, also when the
+    /// STOP arrives in the middle of the pass.
+    @Test func aRecordingAskedToFinishGoesBeforeTheRestOfThePass() {
+        let log = EventLog()
+        let (writer, handles) = Self.busyWriter(log: log)
+        _ = Self.finish([handles[9]], on: writer)
+        #expect(Self.writesBefore(finishOf: 9, in: log.all) <= 3, "\(log.all)")
+        let results = Self.finish(handles, on: writer)
+        #expect(results.allSatisfy { $0.error == nil && $0.durationSeconds == 0.02 })
+        writer.stop()
+    }
+
+    /// A recording started while the writer is in the middle of a pass and stopped at once
+    /// does not wait for the pass to end to be picked up.
+    @Test func aRecordingAddedDuringAPassAndStoppedFinishesBeforeThePassEnds() {
+        let log = EventLog()
+        let (writer, handles) = Self.busyWriter(log: log)
+        let late = Self.recording(10, log: log)
+        writer.add(late)
+        _ = Self.finish([late], on: writer)
+        #expect(Self.writesBefore(finishOf: 10, in: log.all) <= 3, "\(log.all)")
+        _ = Self.finish(handles, on: writer)
+        writer.stop()
+    }
+}
