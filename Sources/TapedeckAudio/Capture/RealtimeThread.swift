@@ -40,3 +40,9 @@ enum RealtimeThread {
         throw Errno(EAGAIN)
     }
 }
+
+/// Names the calling thread as `top -H` and /proc/PID/task/*/comm show it (15 bytes at
+/// most), which Foundation's `Thread.name` does not reach on Linux.
+public func nameCurrentThread(_ name: String) {
+    tapedeck_set_thread_name(pthread_self(), String(name.utf8.prefix(15)) ?? String(name.prefix(15)))
+}

@@ -134,7 +134,7 @@ final class WriterService: @unchecked Sendable {
     }
 
     private func run() {
-        Self.nameThread(name)
+        nameCurrentThread(name)
         while true {
             let (added, stopping) = inbox.withLock { box -> ([LiveRecordingHandle], Bool) in
                 defer { box.added = [] }
@@ -181,19 +181,6 @@ final class WriterService: @unchecked Sendable {
     private func drop(at i: Int) {
         let done = active.remove(at: i)
         _ = live.withLock { $0.removeValue(forKey: ObjectIdentifier(done)) }
-    }
-
-    /// Names the calling OS thread (`top -H`, /proc/PID/task/*/comm), which Foundation's
-    /// `Thread.name` does not reach on Linux: through /proc/thread-self/comm, as
-    /// pthread_setname_np does (it is not visible to Swift here).
-    private static func nameThread(_ name: String) {
-        #if canImport(Glibc)
-        let fd = open("/proc/thread-self/comm", O_WRONLY)
-        guard fd >= 0 else { return }
-        let short = String(name.utf8.prefix(15)) ?? name
-        _ = short.withCString { write(fd, $0, strlen($0)) }
-        close(fd)
-        #endif
     }
 
     /// Pumps one recording; finishes it when asked and it has caught up. Returns true when done.
