@@ -125,8 +125,10 @@ private func readChecked(_ ring: HistoryRing, _ cursor: inout RingCursor, max: I
             }
             writerDone.store(true, ordering: .releasing)
         }
-        writer.start()
+        // The cursor at position 0 before the writer starts (a cursor made after would
+        // begin wherever the writer had got to: under load, frames later).
         var cursor = ring.cursor()
+        writer.start()
         var read: UInt64 = 0, lost: UInt64 = 0, bad = 0
         var out = [Int16](repeating: 0, count: 2 * 1000)
         var spins = 0

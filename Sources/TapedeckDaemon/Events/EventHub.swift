@@ -34,12 +34,22 @@ public final class EventHub: EventSink, Sendable {
     }
 
     /// Streams events to `fd` until the peer goes away or is cut off; returns then.
-    func serve(fd: Int32) {
+    /// Adds a subscriber on `fd`: events published from now on are queued for it. Call
+    /// before the reply to `function=subscribe` is sent, so no event after that reply is missed.
+    func register(fd: Int32) -> Subscriber {
         let s = Subscriber(fd: fd, limit: queueLimit)
         subscribers.withLock { $0[ObjectIdentifier(s)] = s }
+        return s
+    }
+
+    /// Writes the subscriber's events until it goes away (on the connection's thread).
+    func serve(_ s: Subscriber) {
         s.run()
         remove(s)
     }
+
+    /// Drops a subscriber that will never be served (its reply could not be sent).
+    func unregister(_ s: Subscriber) { remove(s) }
 
     private func remove(_ s: Subscriber) {
         _ = subscribers.withLock { $0.removeValue(forKey: ObjectIdentifier(s)) }

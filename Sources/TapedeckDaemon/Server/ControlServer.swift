@@ -106,8 +106,8 @@ public final class ControlServer: @unchecked Sendable {
                 switch respond(to: output, framer: framer, fd: fd) {
                 case .next: continue
                 case .close: return
-                case .subscribe:
-                    events.serve(fd: fd)
+                case .subscribe(let subscriber):
+                    events.serve(subscriber)
                     return
                 }
             }
@@ -115,7 +115,7 @@ public final class ControlServer: @unchecked Sendable {
         }
     }
 
-    private enum Next { case next, close, subscribe }
+    private enum Next { case next, close, subscribe(EventHub.Subscriber) }
 
     private func respond(to output: LineFramer.Output, framer: LineFramer, fd: Int32) -> Next {
         if let failure = framer.failure(for: output) {
@@ -140,13 +140,16 @@ public final class ControlServer: @unchecked Sendable {
                 metrics.commandHandled(function: request.functionName.rawValue,
                                        seconds: Double(took.seconds) + Double(took.attoseconds) * 1e-18)
             }
-            if case .subscribed = answer { next = .subscribe }
+            // Registered before the reply goes out: every event after it reaches the subscriber.
+            if case .subscribed = answer { next = .subscribe(events.register(fd: fd)) }
             reply = answer.rendered(request.form, timeZone: timeZone)
             if answer.isFailure {
                 logger.info("request refused", metadata: ["function": "\(request.functionName.rawValue)",
                                                           "reply": "\(reply.trimmingCharacters(in: .newlines))"])
             }
         }
-        return Socket.send(fd, reply) ? next : .close
+        if Socket.send(fd, reply) { return next }
+        if case .subscribe(let subscriber) = next { events.unregister(subscriber) }
+        return .close
     }
 }
