@@ -37,6 +37,7 @@ public final class PulseServer: Sendable {
         ], environment: ["XDG_RUNTIME_DIR": dir, "HOME": dir, "PULSE_RUNTIME_PATH": dir + "/pulse"])
         pid = p.pid
         PulseServer.registerKillAtExit(pid)
+        PulseServer.recordPid(pid)
         let socket = dir + "/pulse/native"
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) {
             usleep(50_000)
@@ -89,6 +90,14 @@ public final class PulseServer: Sendable {
     }
 
     private static let pidsToKill = Mutex<[Int32]>([])
+
+    /// Writes the server's pid into `$TAPEDECK_TEST_PIDS` (a folder `scripts/test` makes), so
+    /// that a test process that dies before its `atexit` runs still leaves a server that
+    /// the script can end by pid, and only the servers the tests started.
+    private static func recordPid(_ pid: Int32) {
+        guard let dir = ProcessInfo.processInfo.environment["TAPEDECK_TEST_PIDS"], !dir.isEmpty else { return }
+        FileManager.default.createFile(atPath: dir + "/pulseaudio.\(pid)", contents: Data("\(pid)\n".utf8))
+    }
 
     private static func registerKillAtExit(_ pid: Int32) {
         pidsToKill.withLock { $0.append(pid) }
