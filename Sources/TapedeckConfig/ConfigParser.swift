@@ -148,7 +148,7 @@ enum Schema {
     static let control = ["socket", "mode", "group"]
     static let metrics = ["listen"]
     static let recording = ["format", "mono_bitrate", "stereo_bitrate", "template", "stereo_template",
-                            "history_seconds", "limit_minutes", "silence_threshold_dbfs"]
+                            "history_seconds", "limit_minutes", "silence_threshold_dbfs", "api_campaign_policy"]
     static let device = ["name", "pcm", "rate", "channels", "period_ms"]
     static let station = ["name", "device", "agent_channel", "customer_channel"]
 }
@@ -412,6 +412,12 @@ struct ConfigReader {
                 throw fail(key, "\(shown) is outside \(Int(r.lowerBound))–\(Int(r.upperBound))")
             }
             config.silenceThresholdDBFS = value
+        }
+        if let policy = try string(t, "api_campaign_policy", "recording.api_campaign_policy") {
+            guard let p = APICampaignPolicy(rawValue: policy) else {
+                throw fail("recording.api_campaign_policy", "\(ConfigRules.quoted(policy)) is not enforce or ignore")
+            }
+            config.apiCampaignPolicy = p
         }
         return (config, (mono != nil, stereo != nil))
     }

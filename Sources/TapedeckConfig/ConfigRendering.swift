@@ -29,6 +29,7 @@ extension TapedeckConfiguration {
         add("limit_minutes", String(recording.limitMinutes))
         let dbfs = recording.silenceThresholdDBFS
         add("silence_threshold_dbfs", dbfs == dbfs.rounded() && abs(dbfs) < 1e15 ? String(Int(dbfs)) : String(dbfs))
+        add("api_campaign_policy", Self.tomlString(recording.apiCampaignPolicy.rawValue))
         for device in devices {
             lines.append("")
             lines.append("[[device]]")

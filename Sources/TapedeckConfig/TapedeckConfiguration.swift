@@ -95,6 +95,15 @@ public enum RecordingFormat: String, Sendable, CaseIterable {
     case mp3
 }
 
+/// `[recording] api_campaign_policy`: whether a call's campaign policy binds the API.
+/// `enforce` (default): under NEVER the API's START and BEGIN are refused, and the API's
+/// STOP leaves ALLFORCE recordings running. `ignore`: as VICIdial's api.php, where only the
+/// agent screen's button obeys NEVER and ALLFORCE.
+public enum APICampaignPolicy: String, Sendable, CaseIterable {
+    case enforce
+    case ignore
+}
+
 /// Defaults for recordings (`[recording]`).
 public struct RecordingDefaults: Sendable, Equatable {
     public static let defaultTemplate = "FULLDATE_CUSTPHONE_AGENT"
@@ -115,10 +124,13 @@ public struct RecordingDefaults: Sendable, Equatable {
     public var limitMinutes: Int
     /// Audio below this level (dBFS) on both legs counts as silence for `end_on_silence`.
     public var silenceThresholdDBFS: Double
+    /// Whether a call's NEVER / ALLFORCE campaign policy binds the API's START, BEGIN and STOP.
+    public var apiCampaignPolicy: APICampaignPolicy
 
     public init(format: RecordingFormat = .wav, monoBitrate: Int = 16, stereoBitrate: Int = 32,
                 template: String = Self.defaultTemplate, stereoTemplate: String = Self.defaultStereoTemplate,
-                historySeconds: Int = 30, limitMinutes: Int = 60, silenceThresholdDBFS: Double = -45) {
+                historySeconds: Int = 30, limitMinutes: Int = 60, silenceThresholdDBFS: Double = -45,
+                apiCampaignPolicy: APICampaignPolicy = .enforce) {
         self.format = format
         self.monoBitrate = monoBitrate
         self.stereoBitrate = stereoBitrate
@@ -127,6 +139,7 @@ public struct RecordingDefaults: Sendable, Equatable {
         self.historySeconds = historySeconds
         self.limitMinutes = limitMinutes
         self.silenceThresholdDBFS = silenceThresholdDBFS
+        self.apiCampaignPolicy = apiCampaignPolicy
     }
 
     /// The default MP3 bitrate for a file of `channels` channels (1 or 2).

@@ -34,6 +34,8 @@ public enum ControlError: Error, Sendable, Hashable {
     /// E.g. RESUME while not paused.
     case invalidState(RecordingFunction, RecordingVerb, AgentSnapshot, reason: String)
     case noRecordingsFound(search: String)
+    /// call_status: no logged-in agent's current call has that call_id.
+    case callNotFound(callID: String)
 
     public enum UTF8Location: Sendable, Hashable {
         /// 1-based byte position in the line.
@@ -63,6 +65,7 @@ public enum ControlError: Error, Sendable, Hashable {
         case .recordingDisabled: .recordingDisabled
         case .invalidState: .invalidState
         case .noRecordingsFound: .noRecordingsFound
+        case .callNotFound: .callNotFound
         }
     }
 }

@@ -22,4 +22,5 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
     case recordingDisabled = "recording_disabled"
     case invalidState = "invalid_state"
     case noRecordingsFound = "no_recordings_found"
+    case callNotFound = "call_not_found"
 }

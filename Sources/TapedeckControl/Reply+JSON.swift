@@ -22,7 +22,7 @@ extension Reply {
             data = [("action", .string(verb.rawValue)), ("recordings", list(affected))]
         case .subscribed:
             data = [("subscribed", .bool(true))]
-        case .callStarted(let agent, let call):
+        case .callStarted(let agent, let call), .callStatus(let agent, let call):
             data = [("agent", agent.json(timeZone: timeZone)), ("call", call.json)]
         case .callEnded(let agent, let callID, let completed):
             data = [("agent", agent.json(timeZone: timeZone)), ("call_id", callID.map(JSONValue.string) ?? .null),
@@ -115,6 +115,8 @@ extension ControlError {
             return "\(function.rawValue) cannot \(verb.rawValue): \(reason)"
         case .noRecordingsFound(let search):
             return "no recordings found: \(search)"
+        case .callNotFound(let callID):
+            return "no agent has a call with call_id \(callID)"
         }
     }
 }

@@ -34,9 +34,9 @@ extension Reply {
         case .subscribed:
             return "SUCCESS: subscribe function sent - event stream follows\n"
         case .callStarted(let agent, let call):
-            return Text.line("SUCCESS: call_start function sent - ",
-                             Text.sessionFields(agent, call.callID ?? "", call.leadID ?? "", call.phoneNumber ?? "",
-                                                call.campaign ?? ""))
+            return Text.callLine("call_start", agent, call)
+        case .callStatus(let agent, let call):
+            return Text.callLine("call_status", agent, call)
         case .callEnded(let agent, let callID, _):
             return Text.line("SUCCESS: call_end function sent - ", Text.sessionFields(agent, callID ?? "", "", "", ""))
         case .lookupResults(let lookup, let recordings):
@@ -74,6 +74,12 @@ enum Text {
     /// `<agent_user>|f2|f3|f4|f5|<agent_server>|<session_id>|<agent_status>`.
     static func sessionFields(_ agent: AgentSnapshot, _ f2: String, _ f3: String, _ f4: String, _ f5: String) -> [String] {
         [agent.agentUser, f2, f3, f4, f5, agent.agentServer, agent.sessionID, agent.agentStatus]
+    }
+
+    /// call_start / call_status: `<agent_user>|<call_id>|<lead_id>|<phone_number>|<campaign>|…`.
+    static func callLine(_ function: String, _ agent: AgentSnapshot, _ call: CallStart) -> String {
+        line("SUCCESS: \(function) function sent - ",
+             sessionFields(agent, call.callID ?? "", call.leadID ?? "", call.phoneNumber ?? "", call.campaign ?? ""))
     }
 }
 
@@ -142,6 +148,8 @@ extension ControlError {
                 + Text.fields(Text.sessionFields(agent, reason, "", "", ""))
         case .noRecordingsFound(let search):
             return "ERROR: recording_lookup NO RECORDINGS FOUND - " + TextField.clean(search, keepingBars: true)
+        case .callNotFound(let callID):
+            return "ERROR: call not found - " + TextField.clean(callID)
         }
     }
 }

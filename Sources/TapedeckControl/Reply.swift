@@ -22,6 +22,8 @@ public enum Reply: Sendable, Hashable {
     /// Issue 4.
     case callStarted(AgentSnapshot, CallStart)
     case callEnded(AgentSnapshot, callID: String?, completed: [RecordingSnapshot])
+    /// call_status: the agent whose current call has that call_id, and the call.
+    case callStatus(AgentSnapshot, CallStart)
     /// Issue 4: recording_lookup (newest first; empty renders the not-found error in text).
     case lookupResults(RecordingLookup, [RecordingSnapshot])
     /// Issue 6: function=metrics, the Prometheus text exposition (lines ending in `\n`, no

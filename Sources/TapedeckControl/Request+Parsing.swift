@@ -78,6 +78,8 @@ extension Command {
             self = .callEnd(agentUser: try reader.agentUser())
         case .recordingLookup:
             self = .recordingLookup(try reader.lookup())
+        case .callStatus:
+            self = .callStatus(callID: try reader.required("call_id") { FieldRules.identifier($0, max: 40) })
         case .metrics, .health:
             // Probes, not commands: ``ControlRequest/parse(line:)`` takes them first.
             throw .unknownFunction(function)

@@ -24,6 +24,8 @@ public enum Command: Sendable, Hashable {
     case callStart(CallStart)
     case callEnd(agentUser: String)
     case recordingLookup(RecordingLookup)
+    /// `function=call_status&call_id=…`: which agent has that call now.
+    case callStatus(callID: String)
 
     /// The wire name of the function.
     public var functionName: FunctionName {
@@ -36,6 +38,7 @@ public enum Command: Sendable, Hashable {
         case .callStart: .callStart
         case .callEnd: .callEnd
         case .recordingLookup: .recordingLookup
+        case .callStatus: .callStatus
         }
     }
 }
@@ -51,6 +54,8 @@ public enum FunctionName: String, Sendable, Hashable, CaseIterable {
     case callStart = "call_start"
     case callEnd = "call_end"
     case recordingLookup = "recording_lookup"
+    /// The agent and fields of the call with that `call_id` (read only).
+    case callStatus = "call_status"
     // Issue 6: answered by the daemon itself (see ``Probe``), never a ``Command``.
     case metrics
     case health

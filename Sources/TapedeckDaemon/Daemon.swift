@@ -108,6 +108,7 @@ public final class Daemon: @unchecked Sendable {
             stations: c.stations.map(\.name), timeZone: timeZone)
         settings.limitSeconds = Double(c.recording.limitMinutes) * 60
         settings.silenceThresholdDBFS = c.recording.silenceThresholdDBFS
+        settings.apiObeysCampaignPolicy = c.recording.apiCampaignPolicy == .enforce
         return settings
     }
 

@@ -5,16 +5,18 @@ import TapedeckControl
 extension Controller {
     /// `call_start`: the call's fields name the files of recordings made during it; its
     /// campaign policy may start recordings by itself after `recording_delay` seconds.
-    func callStart(_ call: CallStart) -> Reply {
+    func callStart(_ request: CallStart) -> Reply {
         let now = clock()
-        let started: (AgentSnapshot, Int)? = state.withLock { s in
-            guard var session = s.sessions[call.agentUser] else { return nil }
+        let started: (AgentSnapshot, Int, CallStart)? = state.withLock { s in
+            guard var session = s.sessions[request.agentUser] else { return nil }
             s.callSerial += 1
+            var call = request
+            if call.callID == nil { call.callID = Self.uniqueCallID(now, serial: s.callSerial) }
             session.call = CallContext(call: call, startedAt: now, serial: s.callSerial)
-            s.sessions[call.agentUser] = session
-            return (session.agent, s.callSerial)
+            s.sessions[request.agentUser] = session
+            return (session.agent, s.callSerial, call)
         }
-        guard let (agent, serial) = started else { return .failure(.agentNotLoggedIn(agentUser: call.agentUser)) }
+        guard let (agent, serial, call) = started else { return .failure(.agentNotLoggedIn(agentUser: request.agentUser)) }
         let mono = call.campaignRecording == .allCalls || call.campaignRecording == .allForce
         let stereo = call.campaignStereo == .allCalls
         if mono || stereo {
@@ -29,6 +31,12 @@ extension Controller {
             }
         }
         return .callStarted(agent, call)
+    }
+
+    /// The id of a call that `call_start` gave none: `<epoch>.<serial>`, in the shape of
+    /// Asterisk's uniqueid (what VICIdial's recording_lookup searches by prefix).
+    static func uniqueCallID(_ now: Date, serial: Int) -> String {
+        "\(Int(now.timeIntervalSince1970.rounded(.down))).\(serial)"
     }
 
     /// A campaign recording, if the call it belongs to is still going on.
@@ -54,5 +62,16 @@ extension Controller {
         }
         guard let (agent, callID, live) = taken else { return .failure(.agentNotLoggedIn(agentUser: agentUser)) }
         return .callEnded(agent, callID: callID, completed: complete(live, cause: "call_end"))
+    }
+
+    /// `call_status`: the agent whose current call has `callID`, and the call (read only).
+    func callStatus(_ callID: String) -> Reply {
+        let found: (AgentSnapshot, CallStart)? = state.withLock { s in
+            s.sessions.values.first { $0.call?.call.callID == callID }.flatMap { session in
+                session.call.map { (session.agent, $0.call) }
+            }
+        }
+        guard let (agent, call) = found else { return .failure(.callNotFound(callID: callID)) }
+        return .callStatus(agent, call)
     }
 }

@@ -64,7 +64,7 @@ extension Controller {
             if let reason = backend.unavailability(of: agent.station) {
                 return .failure(.stationUnavailable(station: agent.station, agentUser: agentUser, reason: reason))
             }
-            if request.origin == .api, session.call?.call.campaignRecording == .never {
+            if request.origin == .api, settings.apiObeysCampaignPolicy, session.call?.call.campaignRecording == .never {
                 return .failure(.recordingDisabled(function, agent))
             }
             if request.origin == .api, function == .stereoRecording, let running = session.active(.stereoRecording).first {
@@ -163,11 +163,12 @@ extension Controller {
     }
 
     /// STOP / END: every running recording of that function ends (not ALLFORCE campaign
-    /// ones); the reply comes once their files are final.
+    /// ones, unless `api_campaign_policy` is `ignore`); the reply comes once their files are final.
     func stop(_ function: RecordingFunction, _ agentUser: String) -> Reply {
+        let keepForced = settings.apiObeysCampaignPolicy
         let taken: (AgentSnapshot, [LiveRecording])? = state.withLock { s in
             guard var session = s.sessions[agentUser] else { return nil }
-            let ending = session.active(function).filter { !$0.forced }
+            let ending = session.active(function).filter { !(keepForced && $0.forced) }
             let ids = Set(ending.map(\.snapshot.id))
             session.recordings.removeAll { ids.contains($0.snapshot.id) }
             s.sessions[agentUser] = session

@@ -59,6 +59,7 @@ public final class Controller: Sendable {
         case .recordingLookup(let query): return lookup(query)
         case .callStart(let call): return callStart(call)
         case .callEnd(let agentUser): return callEnd(agentUser)
+        case .callStatus(let callID): return callStatus(callID)
         }
     }
 

@@ -16,6 +16,9 @@ public struct ControllerSettings: Sendable {
     /// No recording runs longer than this (VICIdial's recording limit).
     public var limitSeconds: Double = 3600
     public var silenceThresholdDBFS: Double = -45
+    /// Whether a call's NEVER refuses the API's START / BEGIN and its ALLFORCE recordings
+    /// survive the API's STOP (`[recording] api_campaign_policy = "enforce"`).
+    public var apiObeysCampaignPolicy: Bool = true
 
     public init(serverIP: String, spool: String, format: RecordingSnapshot.Format = .wav,
                 monoBitrate: Int = 16, stereoBitrate: Int = 32,

@@ -25,6 +25,14 @@ import TapedeckConfig
         #expect(config.recording.bitrate(channels: 1) == 16)
         #expect(config.recording.bitrate(channels: 2) == 32)
         #expect(!config.devices[0].isVirtual)
+        #expect(config.recording.apiCampaignPolicy == .enforce)
+    }
+
+    @Test(arguments: [("enforce", APICampaignPolicy.enforce), ("ignore", .ignore)])
+    func theAPICampaignPolicy(_ text: String, _ policy: APICampaignPolicy) throws {
+        let config = try TapedeckConfiguration.parse(text: toml(recording: "api_campaign_policy = \"\(text)\""), source: etc)
+        #expect(config.recording.apiCampaignPolicy == policy)
+        #expect(config.tomlText().contains("api_campaign_policy = \"\(text)\"\n"))
     }
 
     @Test func everyKeySet() throws {
@@ -178,7 +186,7 @@ import TapedeckConfig
             if isDefault { uncommented += 1 }
             return isDefault ? line.dropFirst() : line
         }
-        #expect(uncommented == 14)
+        #expect(uncommented == 15)
         let original = try TapedeckConfiguration.parse(text: text, source: Self.path)
         let explicit = try TapedeckConfiguration.parse(text: lines.joined(separator: "\n"), source: Self.path)
         #expect(original == explicit)
@@ -187,7 +195,7 @@ import TapedeckConfig
     /// Every key of the parser appears in the reference file and in docs/configuration.md.
     @Test(arguments: ["server_ip", "spool", "database", "[control]", "socket", "mode", "group", "[recording]", "format",
                       "mono_bitrate", "stereo_bitrate", "template", "stereo_template", "history_seconds", "limit_minutes",
-                      "silence_threshold_dbfs", "[[device]]", "name", "pcm", "rate", "channels", "period_ms", "[[station]]",
+                      "silence_threshold_dbfs", "api_campaign_policy", "[[device]]", "name", "pcm", "rate", "channels", "period_ms", "[[station]]",
                       "device", "agent_channel", "customer_channel"])
     func everyKeyIsDocumented(_ key: String) throws {
         let reference = try String(decoding: readAll(Self.path), as: UTF8.self)
@@ -269,6 +277,7 @@ import TapedeckConfig
             history_seconds = 30
             limit_minutes = 60
             silence_threshold_dbfs = -45
+            api_campaign_policy = "enforce"
 
             [[device]]
             name = "card1"

@@ -49,6 +49,8 @@ import TapedeckConfig
         Case(toml(recording: "fromat = \"mp3\""), "\(etc): unknown key \"recording.fromat\" (did you mean \"recording.format\"?)"),
         Case(toml(recording: "format = \"ogg\""), "\(etc): recording.format: \"ogg\" is not wav or mp3"),
         Case(toml(recording: "format = \"MP3\""), "\(etc): recording.format: \"MP3\" is not wav or mp3"),
+        Case(toml(recording: "api_campaign_policy = \"vicidial\""), "\(etc): recording.api_campaign_policy: \"vicidial\" is not enforce or ignore"),
+        Case(toml(recording: "api_campaign_policy = false"), "\(etc): recording.api_campaign_policy: must be a string, not a boolean"),
         Case(toml(recording: "mono_bitrate = 17"),
              "\(etc): recording.mono_bitrate: 17 is not an MP3 bitrate (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 224, 256, 320)"),
         Case(toml(recording: "stereo_bitrate = \"32\""), "\(etc): recording.stereo_bitrate: must be an integer, not a string"),

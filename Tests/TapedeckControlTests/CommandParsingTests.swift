@@ -163,6 +163,11 @@ import Testing
         #expect(Fixture.command("function=call_start&agent_user=1000") == .callStart(CallStart(agentUser: "1000")))
         #expect(Fixture.failure("function=call_start&agent_user=1000&campaign_recording=SOMETIMES")?.failure.code == .invalidRequest)
         #expect(Fixture.command("function=call_end&agent_user=1000") == .callEnd(agentUser: "1000"))
+        #expect(Fixture.command("function=call_status&call_id=1764638400.7") == .callStatus(callID: "1764638400.7"))
+        #expect(Fixture.command(#"{"function":"call_status","call_id":"M1"}"#) == .callStatus(callID: "M1"))
+        #expect(Fixture.text(.failure(Fixture.failure("function=call_status")!.failure))
+                == "ERROR: call_status not valid - call_id is missing|\n")
+        #expect(Fixture.failure("function=call_status&call_id=a/b")?.failure.code == .invalidRequest)
     }
 
     @Test func lookup() {

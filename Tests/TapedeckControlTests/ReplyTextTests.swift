@@ -114,5 +114,12 @@ import Testing
                 == "SUCCESS: call_start function sent - 1000|M1|123|555|C|10.0.0.5|8600051|PAUSED\n")
         #expect(Fixture.text(.callEnded(agent, callID: "M1", completed: []))
                 == "SUCCESS: call_end function sent - 1000|M1||||10.0.0.5|8600051|PAUSED\n")
+        #expect(Fixture.text(.callStatus(agent, CallStart(agentUser: "1000", callID: "M1", leadID: "123")))
+                == "SUCCESS: call_status function sent - 1000|M1|123|||10.0.0.5|8600051|PAUSED\n")
+        #expect(Fixture.text(.failure(.callNotFound(callID: "M|2"))) == "ERROR: call not found - M?2\n")
+        #expect(Fixture.json(.failure(.callNotFound(callID: "M2")))
+                == #"{"error":{"code":"call_not_found","message":"no agent has a call with call_id M2"}}"# + "\n")
+        #expect(Fixture.json(.callStatus(agent, CallStart(agentUser: "1000", callID: "M1")))
+                == Fixture.json(.callStarted(agent, CallStart(agentUser: "1000", callID: "M1"))))
     }
 }

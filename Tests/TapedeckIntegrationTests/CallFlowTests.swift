@@ -264,4 +264,52 @@ extension PulseAudioTests {
         #expect(c.readLine() == "")
         daemon.stop()
     }
+
+    /// `api_campaign_policy = "ignore"`: the API's START works under NEVER and its STOP
+    /// ends an ALLFORCE recording, as in VICIdial's api.php.
+    @Test func anIgnoredCampaignPolicyDoesNotBindTheAPI() throws {
+        let daemon = try DaemonHarness.virtual(recording: "api_campaign_policy = \"ignore\"")
+        try daemon.start()
+        let c = try daemon.connect()
+        _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
+        _ = c.request("function=call_start&agent_user=1000&call_id=N1&campaign_recording=NEVER")
+        #expect(c.request("function=recording&agent_user=1000&value=START") == "SUCCESS: recording function sent - 1000|START||||\(tail)")
+        #expect(c.request("function=recording&agent_user=1000&value=STOP") == "SUCCESS: recording function sent - 1000|STOP||||\(tail)")
+        _ = c.request("function=call_end&agent_user=1000")
+        _ = c.request("function=call_start&agent_user=1000&call_id=F1&campaign_recording=ALLFORCE")
+        #expect(c.request("function=recording&agent_user=1000&value=STATUS")?.hasPrefix("NOTICE: recording active - 1000|") == true)
+        #expect(c.request("function=recording&agent_user=1000&value=STOP") == "SUCCESS: recording function sent - 1000|STOP||||\(tail)")
+        #expect(c.request("function=recording&agent_user=1000&value=STATUS") == "NOTICE: not recording - 1000|||||\(tail)")
+        daemon.stop()
+    }
+
+    /// A call_start without call_id gets an id in the shape of Asterisk's uniqueid,
+    /// `<epoch>.<serial>`, different for each call; the recording rows carry it, and
+    /// call_status finds the agent by it while the call lasts.
+    @Test func aCallWithoutCallIDGetsAUniqueOne() throws {
+        let daemon = try DaemonHarness.virtual()
+        try daemon.start()
+        let c = try daemon.connect()
+        _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
+        func callID(_ reply: String?) -> String {
+            let fields = (reply ?? "").split(separator: "|", omittingEmptySubsequences: false)
+            return fields.count > 1 ? String(fields[1]) : ""
+        }
+        let before = Int(Date().timeIntervalSince1970)
+        let first = callID(c.request("function=call_start&agent_user=1000&lead_id=5"))
+        let after = Int(Date().timeIntervalSince1970)
+        let parts = first.split(separator: ".")
+        #expect(parts.count == 2 && parts[1].allSatisfy(\.isNumber), "\(first)")
+        #expect((before...after).contains(Int(parts.first ?? "") ?? -1), "\(first)")
+        let started = PulseAudioTests.CallFlowTests.json(c.request(#"{"function":"recording","agent_user":"1000","value":"START"}"#))
+        #expect(PulseAudioTests.CallFlowTests.recording(started)["call_id"] as? String == first)
+        #expect(c.request("function=call_status&call_id=\(first)")
+                == "SUCCESS: call_status function sent - 1000|\(first)|5|||10.0.0.5|8600051|PAUSED")
+        _ = c.request("function=call_end&agent_user=1000")
+        #expect(c.request("function=call_status&call_id=\(first)") == "ERROR: call not found - \(first)")
+        let second = callID(c.request("function=call_start&agent_user=1000"))
+        #expect(!second.isEmpty && second != first, "\(first) \(second)")
+        #expect(callID(c.request("function=call_start&agent_user=1000&call_id=MINE")) == "MINE")
+        daemon.stop()
+    }
 }
