@@ -30,18 +30,19 @@ class UpstreamVICIdial(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def processes():
-    p = Processes()
-    yield p
-    p.stop_all()
-
-
-@pytest.fixture(scope="session")
 def folder():
     path = shared_dir("tapedeck-samples-")
     yield path
     if not os.environ.get("KEEP_SAMPLES_TEST_DIR"):
         shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def processes(folder):
+    """Every server started; all stopped (by pid) before the folder is removed."""
+    p = Processes()
+    yield p
+    p.stop_all()
 
 
 @pytest.fixture(scope="session")

@@ -97,9 +97,9 @@ class Processes:
             self.stop(p)
 
 
-def shared_dir(prefix):
+def shared_dir(prefix, parent=None):
     """A temporary folder the web user can enter (the servers' sockets live in it)."""
-    path = tempfile.mkdtemp(prefix=prefix)
+    path = tempfile.mkdtemp(prefix=prefix, dir=parent)
     os.chmod(path, 0o755)
     return path
 

@@ -25,9 +25,9 @@ CREATE TABLE asterisk.vicidial_live_agents (
 
 
 @pytest.fixture
-def setup(processes, mariadb):
+def setup(processes, mariadb, folder):
     mariadb.sql(TABLE)
-    daemon = Daemon(processes, shared_dir("tapedeck-presence-"), stations=3).start()
+    daemon = Daemon(processes, shared_dir("presence-", folder), stations=3).start()
     stations = os.path.join(daemon.dir, "stations")
     with open(stations, "w") as f:
         f.write("# extension station\nSIP/cc101 st1\ncc102 st2\nSIP/cc103 st3\n")

@@ -31,6 +31,7 @@ def test_text_and_json_forms(client):
         assert lines == [f"{done['start_time']}|4000|{rec['id']}||{done['file_path']}"]
         assert client.text({"function": "recording_lookup", "recording_id": "999999"}) == \
             "ERROR: recording_lookup NO RECORDINGS FOUND - ||||999999"
+        assert client.text("function=recording_lookup&recording_id=%d" % rec["id"]).split("\n") == lines
         assert client.text({"function": "metrics"}).split("\n")[0].startswith("# HELP tapedeck_")
     finally:
         client.logout("4000")
@@ -65,9 +66,9 @@ def test_encode_query_is_http_build_query():
     assert encode_query({"function": "recording", "stage": "a b&c", "x": None}) == "function=recording&stage=a+b%26c"
 
 
-def test_events_and_reconnect_after_a_restart(processes):
+def test_events_and_reconnect_after_a_restart(processes, folder):
     """A daemon of its own, restarted under the client: requests and the event stream go on."""
-    daemon = Daemon(processes, shared_dir("tapedeck-client-"), stations=2).start()
+    daemon = Daemon(processes, shared_dir("client-", folder), stations=2).start()
     received = queue.Queue()
 
     def follow():

@@ -100,3 +100,10 @@ def test_daemon_not_running(web):
     """A socket path with nothing behind it: 502 with the action's failure code."""
     error(502, "recording_stop_failed")(post(web, "F1", {"action": "stop"}, prefix="/nodaemon"))
     error(502, "recording_start_failed")(post(web, "F1", {"action": "start"}, prefix="/nodaemon"))
+
+
+def test_other_paths_and_methods(web):
+    reply = web.post("/v1/calls/C1/notes", "{}", AUTH)
+    assert (reply.status, reply.json()["error"]["code"]) == (404, "not_found")
+    reply = web.get("/v1/calls/C1/recordings")
+    assert (reply.status, reply.headers["Allow"], reply.json()["error"]["code"]) == (405, "POST", "method_not_allowed")

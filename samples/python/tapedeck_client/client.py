@@ -4,7 +4,7 @@ import json
 import select
 import socket
 import time
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from .errors import error_for
 
@@ -121,7 +121,8 @@ class Client:
         without its final newline. recording_lookup and metrics: all lines, joined by "\\n",
         without the empty line that ends them."""
         line = params if isinstance(params, str) else encode_query(params)
-        function = params.get("function") if isinstance(params, dict) else None
+        function = (parse_qs(params).get("function", [None])[-1] if isinstance(params, str)
+                    else params.get("function"))
         first = self._exchange(line)
         if function not in _MULTILINE or first.startswith("ERROR:"):
             return first
