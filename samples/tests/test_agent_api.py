@@ -171,3 +171,10 @@ def test_in_front_of_an_existing_vicidial(web, client, agent):
     # recording stays with the daemon.
     assert body(api(web, "/fronted", function="recording", agent_user="1000", value="STATUS")) == \
         f"NOTICE: not recording - 1000|||||{TAIL}"
+
+
+def test_no_daemon(web, folder):
+    """tapedeckd not running: one ERROR line (HTTP 200, as every VICIdial reply), naming the socket."""
+    socket = os.path.join(folder, "absent.sock")
+    assert body(api(web, "/nodaemon", function="recording", agent_user="1000", value="STATUS")) == \
+        f"ERROR: recording server not reachable - cannot connect to {socket}: No such file or directory"
