@@ -13,6 +13,9 @@ return [
     // API users, as VICIdial's vicidial_users: user => settings.
     //   pass          the password
     //   agent_api     may use agc/api.php (VICIdial's vdc_agent_api_access); default true
+    //   api_allowed_functions  the functions it may use (VICIdial's api_allowed_functions),
+    //                 e.g. ['recording']; default ['ALL_FUNCTIONS']
+    //   user_group    VICIdial's user group, shown in the permission refusal
     //   user_level    VICIdial's user level; recording_lookup needs 7 or more …
     //   view_reports  … and this (VICIdial's "view reports")
     'users' => [

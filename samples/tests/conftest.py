@@ -10,6 +10,8 @@ from harness import AS_ROOT, Daemon, FakeDaemon, MariaDB, Processes, Web, shared
 USERS = {
     "6666": {"pass": "1234", "agent_api": True, "user_level": 8, "view_reports": True},
     "7777": {"pass": "abcd", "agent_api": False, "user_level": 5, "view_reports": False},
+    "8888": {"pass": "efgh", "api_allowed_functions": ["external_status"], "user_group": "AGENTS",
+             "user_level": 5},
 }
 REST_KEY = "k-3f9a2c"
 

@@ -123,13 +123,21 @@ def test_vicidials_parameter_cleaning(web, client, agent):
 def test_credentials(web):
     assert body(web.get("/agc/api.php", {"source": "test", "user": "6666", "pass": "wrong",
                                          "function": "recording", "agent_user": "1000", "value": "STATUS"})) == \
-        "ERROR: Invalid Username/Password: |6666|wrong|BAD|"
+        "ERROR: Invalid Username/Password: |6666|wrong|0|1|BAD|"
     assert body(web.get("/agc/api.php", {"source": "test", "user": "6", "pass": "1234",
                                          "function": "recording", "agent_user": "1000", "value": "STATUS"})) == \
-        "ERROR: Invalid Username/Password: |6|1234|BAD|"
+        "ERROR: Invalid Username/Password: |6|1234|0|0|BAD|"
+    # The right password but no agent API access (VICIdial's vdc_agent_api_access = 0).
     assert body(web.get("/agc/api.php", {"source": "test", "user": "7777", "pass": "abcd",
                                          "function": "recording", "agent_user": "1000", "value": "STATUS"})) == \
-        "ERROR: recording USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION - 7777|1000"
+        "ERROR: Invalid Username/Password: |7777|abcd|1|0|GOOD|"
+    # API access, but recording is not among the user's allowed functions.
+    assert body(web.get("/agc/api.php", {"source": "test", "user": "8888", "pass": "efgh",
+                                         "function": "recording", "agent_user": "1000", "value": "STATUS"})) == \
+        "ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION - STATUS|8888|recording|AGENTS"
+    assert body(web.get("/agc/api.php", {"source": "t", "user": "6666", "pass": "1234",
+                                         "function": "recording", "agent_user": "1000", "value": "STATUS"})) == \
+        "ERROR: Invalid Source - t"
 
 
 def test_logout(web, client):

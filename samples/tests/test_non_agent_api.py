@@ -93,7 +93,7 @@ def test_nothing_found_and_permissions(web, calls):
     assert reply.text == "ERROR: recording_lookup USER DOES NOT HAVE PERMISSION TO GET RECORDING INFO - 7777|5\n"
     reply = web.get("/vicidial/non_agent_api.php", {"source": "test", "user": "6666", "pass": "x",
                                                     "function": "recording_lookup", "lead_id": "42"})
-    assert reply.text == "ERROR: Invalid Username/Password: |6666|x|BAD|\n"
+    assert reply.text == "ERROR: Invalid Username/Password: |6666|x|0|1|BAD|\n"
 
 
 def test_agent_status_is_never_the_daemons(web, client):

@@ -7,14 +7,15 @@
 require __DIR__ . '/../lib/tapedeck.php';
 
 $config = td_config();
-$account = td_front(['recording', 'logout'], $config['upstream_agent_api']);
+$account = td_front(['recording', 'logout'], $config['upstream_agent_api'], true);
 $function = td_get('function');
 $user = td_get('user');
 $agent_user = td_get('agent_user');
 $value = td_get('value');
 $stage = td_get('stage');
-if (!($account['agent_api'] ?? true)) {
-    td_answer("ERROR: $function USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION - $user|$agent_user");
+if (!td_allowed($account, $function)) {
+    td_answer("ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION - $value|$user|$function|"
+        . ($account['user_group'] ?? ''));
 }
 
 if ($function === 'logout') {

@@ -52,7 +52,10 @@ function td_clean(string $name, string $value): string
             return preg_replace('/[^-0-9]/', '', $value);
         case 'uniqueid':
             return preg_replace('/[^-_.0-9a-zA-Z]/', '', $value);
-        default: // user, agent_user, source, function, value, extension, header, duration
+        case 'agent_user':
+        case 'source':
+            return preg_replace('/[^0-9a-zA-Z]/', '', $value);
+        default: // user, function, value, extension, header, duration
             return preg_replace('/[^-_0-9a-zA-Z]/', '', $value);
     }
 }
@@ -73,14 +76,26 @@ function td_answer(string $text, int $status = 200): void
 }
 
 /** The API user's entry, or null when user/pass do not match one in the configuration. */
-function td_authenticate(string $user, string $pass): ?array
+function td_authenticate(string $user, string $pass, bool $agentApi, ?string &$failure = null): ?array
 {
-    $users = td_config()['users'];
-    if (strlen($user) < 2 || strlen($pass) < 2 || !isset($users[$user])) {
+    // VICIdial's check: the password (auth), the user's API access (auth_api, independent of
+    // the password) and its message, all shown in the refusal as |user|pass|auth|auth_api|message|.
+    $entry = td_config()['users'][$user] ?? null;
+    $auth = $entry !== null && hash_equals((string)($entry['pass'] ?? ''), $pass) ? 1 : 0;
+    $authApi = $entry !== null && (!$agentApi || ($entry['agent_api'] ?? true)) ? 1 : 0;
+    if (strlen($user) < 2 || strlen($pass) < 2 || $auth === 0 || $authApi === 0) {
+        $failure = "|$user|$pass|$auth|$authApi|" . ($auth ? 'GOOD' : 'BAD') . '|';
         return null;
     }
-    $entry = $users[$user];
-    return hash_equals((string)($entry['pass'] ?? ''), $pass) ? $entry : null;
+    return $entry;
+}
+
+/** VICIdial's per-function permission (vicidial_users.api_allowed_functions): a list of
+ *  function names, or ALL_FUNCTIONS (the default). */
+function td_allowed(array $account, string $function): bool
+{
+    $allowed = $account['api_allowed_functions'] ?? ['ALL_FUNCTIONS'];
+    return in_array('ALL_FUNCTIONS', $allowed, true) || in_array($function, $allowed, true);
 }
 
 /** Sends one request line to tapedeckd and returns its reply: the line without "\n", or, with
@@ -150,7 +165,7 @@ function td_forward(string $url): void
 
 /** What both drop-ins do first: answer version; send the functions they do not own to the
  *  upstream VICIdial script (or refuse them); check user/pass. Returns the API user's entry. */
-function td_front(array $owned, ?string $upstream): array
+function td_front(array $owned, ?string $upstream, bool $agentApi): array
 {
     $function = td_get('function');
     if ($function === 'version') {
@@ -164,11 +179,15 @@ function td_front(array $owned, ?string $upstream): array
         }
         td_answer($function === '' ? 'ERROR: NO FUNCTION SPECIFIED' : "ERROR: function not valid - $function");
     }
+    $source = td_get('source');
+    if (strlen($source) < 2) {
+        td_answer("ERROR: Invalid Source - $source");
+    }
     $user = td_get('user');
     $pass = td_get('pass');
-    $account = td_authenticate($user, $pass);
+    $account = td_authenticate($user, $pass, $agentApi, $failure);
     if ($account === null) {
-        td_answer("ERROR: Invalid Username/Password: |$user|$pass|BAD|");
+        td_answer("ERROR: Invalid Username/Password: $failure");
     }
     return $account;
 }

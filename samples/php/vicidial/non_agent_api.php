@@ -7,7 +7,7 @@
 require __DIR__ . '/../lib/tapedeck.php';
 
 $config = td_config();
-$account = td_front(['recording_lookup'], $config['upstream_non_agent_api']);
+$account = td_front(['recording_lookup'], $config['upstream_non_agent_api'], false);
 $user = td_get('user');
 $level = (int)($account['user_level'] ?? 0);
 if ($level < 7 || !($account['view_reports'] ?? false)) {
