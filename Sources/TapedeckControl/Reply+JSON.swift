@@ -115,6 +115,14 @@ extension ControlError {
             return "\(function.rawValue) cannot \(verb.rawValue): \(reason)"
         case .noRecordingsFound(let search):
             return "no recordings found: \(search)"
+        case .tooManyConnections(let limit):
+            return "the control socket serves at most \(limit) connections at once; the connection is closed"
+        case .tooManyOpenFiles:
+            return "the daemon is out of file descriptors; the connection is closed"
+        case .idleTimeout(let seconds):
+            return "no request for \(seconds) seconds; the connection is closed"
+        case .recordingLimit(let function, _, let limit):
+            return "\(function.rawValue) could not be started: \(limit.reason)"
         }
     }
 }
