@@ -16,6 +16,10 @@ public struct ControllerSettings: Sendable {
     /// No recording runs longer than this (VICIdial's recording limit).
     public var limitSeconds: Double = 3600
     public var silenceThresholdDBFS: Double = -45
+    /// Recordings one agent may run at once (a START beyond: `agent_recording_limit`).
+    public var maxRecordingsPerAgent = 8
+    /// Recordings running at once in all (a START beyond: `recording_limit`).
+    public var maxRecordings = 256
 
     public init(serverIP: String, spool: String, format: RecordingSnapshot.Format = .wav,
                 monoBitrate: Int = 16, stereoBitrate: Int = 32,
