@@ -145,10 +145,11 @@ enum Node {
 /// The keys each table may hold.
 enum Schema {
     static let root = ["server_ip", "spool", "database", "control", "metrics", "recording", "device", "station"]
-    static let control = ["socket", "mode", "group"]
+    static let control = ["socket", "mode", "group", "max_connections", "idle_timeout_seconds", "send_timeout_seconds"]
     static let metrics = ["listen"]
     static let recording = ["format", "mono_bitrate", "stereo_bitrate", "template", "stereo_template",
-                            "history_seconds", "limit_minutes", "silence_threshold_dbfs", "api_campaign_policy"]
+                            "history_seconds", "limit_minutes", "silence_threshold_dbfs", "api_campaign_policy",
+                            "max_recordings_per_agent", "max_recordings"]
     static let device = ["name", "pcm", "rate", "channels", "period_ms"]
     static let station = ["name", "device", "agent_channel", "customer_channel"]
 }
@@ -263,6 +264,13 @@ struct ConfigReader {
         if !range.contains(n) { throw fail(full, "\(n) is outside \(ConfigRules.range(range))") }
     }
 
+    /// An optional integer key that must lie in `range`.
+    func integer(_ t: [String: Node], _ key: String, _ full: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        guard let n = try integer(t, key, full) else { return nil }
+        try inRange(n, range, full)
+        return n
+    }
+
     // MARK: The configuration
 
     func configuration(_ root: [String: Node]) throws(ConfigError) -> TapedeckConfiguration {
@@ -358,6 +366,14 @@ struct ConfigReader {
             try check(ConfigRules.group(group), "control.group")
             config.group = group
         }
+        let limits: [(String, ClosedRange<Int>, WritableKeyPath<ControlConfig, Int>)] = [
+            ("max_connections", ConfigRules.maxConnectionsRange, \.maxConnections),
+            ("idle_timeout_seconds", ConfigRules.idleTimeoutRange, \.idleTimeoutSeconds),
+            ("send_timeout_seconds", ConfigRules.sendTimeoutRange, \.sendTimeoutSeconds),
+        ]
+        for (key, range, field) in limits {
+            if let n = try integer(t, key, "control.\(key)", in: range) { config[keyPath: field] = n }
+        }
         return config
     }
 
@@ -418,6 +434,13 @@ struct ConfigReader {
                 throw fail("recording.api_campaign_policy", "\(ConfigRules.quoted(policy)) is not enforce or ignore")
             }
             config.apiCampaignPolicy = p
+        }
+        if let n = try integer(t, "max_recordings_per_agent", "recording.max_recordings_per_agent",
+                               in: ConfigRules.maxRecordingsPerAgentRange) {
+            config.maxRecordingsPerAgent = n
+        }
+        if let n = try integer(t, "max_recordings", "recording.max_recordings", in: ConfigRules.maxRecordingsRange) {
+            config.maxRecordings = n
         }
         return (config, (mono != nil, stereo != nil))
     }

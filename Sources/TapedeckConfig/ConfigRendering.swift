@@ -13,6 +13,9 @@ extension TapedeckConfiguration {
         add("socket", Self.tomlString(control.socket))
         add("mode", Self.tomlString(control.modeString))
         if let group = control.group { add("group", Self.tomlString(group)) }
+        add("max_connections", String(control.maxConnections))
+        add("idle_timeout_seconds", String(control.idleTimeoutSeconds))
+        add("send_timeout_seconds", String(control.sendTimeoutSeconds))
         if let listen = metrics.listen {
             lines.append("")
             lines.append("[metrics]")
@@ -30,6 +33,8 @@ extension TapedeckConfiguration {
         let dbfs = recording.silenceThresholdDBFS
         add("silence_threshold_dbfs", dbfs == dbfs.rounded() && abs(dbfs) < 1e15 ? String(Int(dbfs)) : String(dbfs))
         add("api_campaign_policy", Self.tomlString(recording.apiCampaignPolicy.rawValue))
+        add("max_recordings_per_agent", String(recording.maxRecordingsPerAgent))
+        add("max_recordings", String(recording.maxRecordings))
         for device in devices {
             lines.append("")
             lines.append("[[device]]")

@@ -14,6 +14,11 @@ public enum ConfigRules {
     public static let periodRange = 5...100
     public static let historyRange = 5...300
     public static let limitRange = 1...1440
+    public static let maxConnectionsRange = 1...16384
+    public static let idleTimeoutRange = 1...86400
+    public static let sendTimeoutRange = 1...3600
+    public static let maxRecordingsPerAgentRange = 1...64
+    public static let maxRecordingsRange = 1...4096
     public static let silenceRange = -90.0 ... -10.0
     public static let templateMaximumLength = 90
     public static let nameMaximumLength = 32

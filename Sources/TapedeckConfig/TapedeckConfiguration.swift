@@ -64,11 +64,21 @@ public struct ControlConfig: Sendable, Equatable {
     public var mode: UInt16
     /// The group to give the socket (a name, or a numeric gid); nil keeps the daemon's group.
     public var group: String?
+    /// Connections served at once; one more is refused (`too_many_connections`).
+    public var maxConnections: Int
+    /// A connection that sends nothing for this long is closed (`idle_timeout`).
+    public var idleTimeoutSeconds: Int
+    /// A connection (or subscriber) that reads nothing of a reply or event for this long is closed.
+    public var sendTimeoutSeconds: Int
 
-    public init(socket: String = Self.defaultSocket, mode: UInt16 = Self.defaultMode, group: String? = nil) {
+    public init(socket: String = Self.defaultSocket, mode: UInt16 = Self.defaultMode, group: String? = nil,
+                maxConnections: Int = 256, idleTimeoutSeconds: Int = 300, sendTimeoutSeconds: Int = 10) {
         self.socket = socket
         self.mode = mode
         self.group = group
+        self.maxConnections = maxConnections
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.sendTimeoutSeconds = sendTimeoutSeconds
     }
 
     /// `mode` as written in the file: four octal digits, `"0660"`.
@@ -126,11 +136,18 @@ public struct RecordingDefaults: Sendable, Equatable {
     public var silenceThresholdDBFS: Double
     /// Whether a call's NEVER / ALLFORCE campaign policy binds the API's START, BEGIN and STOP.
     public var apiCampaignPolicy: APICampaignPolicy
+    /// Recordings one agent may run at once (`agent_recording_limit` beyond).
+    public var maxRecordingsPerAgent: Int
+    /// Recordings the daemon runs at once in all (`recording_limit` beyond).
+    public var maxRecordings: Int
 
     public init(format: RecordingFormat = .wav, monoBitrate: Int = 16, stereoBitrate: Int = 32,
                 template: String = Self.defaultTemplate, stereoTemplate: String = Self.defaultStereoTemplate,
                 historySeconds: Int = 30, limitMinutes: Int = 60, silenceThresholdDBFS: Double = -45,
-                apiCampaignPolicy: APICampaignPolicy = .enforce) {
+                apiCampaignPolicy: APICampaignPolicy = .enforce,
+                maxRecordingsPerAgent: Int = 8, maxRecordings: Int = 256) {
+        self.maxRecordingsPerAgent = maxRecordingsPerAgent
+        self.maxRecordings = maxRecordings
         self.format = format
         self.monoBitrate = monoBitrate
         self.stereoBitrate = stereoBitrate

@@ -36,6 +36,16 @@ public enum ControlError: Error, Sendable, Hashable {
     case noRecordingsFound(search: String)
     /// call_status: no logged-in agent's current call has that call_id.
     case callNotFound(callID: String)
+    // Resource limits: the first three are written by the daemon on a connection it
+    // then closes (always in text form: no request has been read).
+    /// The control socket already serves `[control] max_connections` clients.
+    case tooManyConnections(limit: Int)
+    /// The daemon is out of file descriptors (EMFILE/ENFILE).
+    case tooManyOpenFiles
+    /// Nothing received for `[control] idle_timeout_seconds`.
+    case idleTimeout(seconds: Int)
+    /// START/BEGIN over `[recording] max_recordings_per_agent` or `max_recordings`.
+    case recordingLimit(RecordingFunction, AgentSnapshot, RecordingLimit)
 
     public enum UTF8Location: Sendable, Hashable {
         /// 1-based byte position in the line.
@@ -66,6 +76,11 @@ public enum ControlError: Error, Sendable, Hashable {
         case .invalidState: .invalidState
         case .noRecordingsFound: .noRecordingsFound
         case .callNotFound: .callNotFound
+        case .tooManyConnections: .tooManyConnections
+        case .tooManyOpenFiles: .tooManyOpenFiles
+        case .idleTimeout: .idleTimeout
+        case .recordingLimit(_, _, .perAgent): .agentRecordingLimit
+        case .recordingLimit(_, _, .total): .recordingLimit
         }
     }
 }
@@ -103,8 +118,24 @@ extension ControlError {
     /// and a half line at end of input (the client has finished sending).
     public var closesConnection: Bool {
         switch self {
-        case .lineTooLong, .incompleteLine: true
+        case .lineTooLong, .incompleteLine, .tooManyConnections, .tooManyOpenFiles, .idleTimeout: true
         default: false
+        }
+    }
+}
+
+/// Which limit on concurrent recordings a START/BEGIN reached.
+public enum RecordingLimit: Sendable, Hashable {
+    /// The agent already runs this many recordings (`max_recordings_per_agent`).
+    case perAgent(Int)
+    /// The daemon already runs this many recordings in all (`max_recordings`).
+    case total(Int)
+
+    /// "limit of 8 recordings per agent reached" / "limit of 256 recordings reached".
+    public var reason: String {
+        switch self {
+        case .perAgent(let n): "limit of \(n) recordings per agent reached"
+        case .total(let n): "limit of \(n) recordings reached"
         }
     }
 }

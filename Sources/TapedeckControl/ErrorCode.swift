@@ -23,4 +23,10 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
     case invalidState = "invalid_state"
     case noRecordingsFound = "no_recordings_found"
     case callNotFound = "call_not_found"
+    // Resource limits (docs/operations.md, "Limits").
+    case tooManyConnections = "too_many_connections"
+    case tooManyOpenFiles = "too_many_open_files"
+    case idleTimeout = "idle_timeout"
+    case agentRecordingLimit = "agent_recording_limit"
+    case recordingLimit = "recording_limit"
 }

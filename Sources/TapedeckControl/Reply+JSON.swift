@@ -117,6 +117,14 @@ extension ControlError {
             return "no recordings found: \(search)"
         case .callNotFound(let callID):
             return "no agent has a call with call_id \(callID)"
+        case .tooManyConnections(let limit):
+            return "the control socket serves at most \(limit) connections at once; the connection is closed"
+        case .tooManyOpenFiles:
+            return "the daemon is out of file descriptors; the connection is closed"
+        case .idleTimeout(let seconds):
+            return "no request for \(seconds) seconds; the connection is closed"
+        case .recordingLimit(let function, _, let limit):
+            return "\(function.rawValue) could not be started: \(limit.reason)"
         }
     }
 }

@@ -150,6 +150,15 @@ extension ControlError {
             return "ERROR: recording_lookup NO RECORDINGS FOUND - " + TextField.clean(search, keepingBars: true)
         case .callNotFound(let callID):
             return "ERROR: call not found - " + TextField.clean(callID)
+        case .tooManyConnections(let limit):
+            return "ERROR: too many connections - " + String(limit)
+        case .tooManyOpenFiles:
+            return "ERROR: too many open files - connection refused"
+        case .idleTimeout(let seconds):
+            return "ERROR: idle timeout - " + String(seconds)
+        case .recordingLimit(let function, let agent, let limit):
+            // The START/BEGIN error line VICIdial clients know, with the limit as reason.
+            return ControlError.startFailed(function, agent, reason: limit.reason).textLine
         }
     }
 }

@@ -68,9 +68,6 @@ public enum ScrapeHTTP {
 
     /// The answer to a complete (or refused) head; nil while it is incomplete.
     public static func respond(to head: Head, metrics: () -> String, health: () -> HealthSnapshot) -> Response? {
-        func plain(_ status: Int, _ reason: String, _ text: String) -> Response {
-            Response(status: status, reason: reason, contentType: "text/plain; charset=utf-8", body: text + "\n")
-        }
         switch head {
         case .incomplete: return nil
         case .invalid: return plain(400, "Bad Request", "not an HTTP/1.x request")
@@ -97,4 +94,21 @@ public enum ScrapeHTTP {
             return response
         }
     }
+
+    static func plain(_ status: Int, _ reason: String, _ text: String) -> Response {
+        Response(status: status, reason: reason, contentType: "text/plain; charset=utf-8", body: text + "\n")
+    }
+
+    /// The answer to a connection beyond the listener's limit (sent at once, then closed).
+    public static func busy(limit: Int) -> Response {
+        plain(503, "Service Unavailable", "too many connections: this listener serves at most \(limit) at once")
+    }
+
+    /// The answer to a connection whose request head has not arrived within the deadline.
+    public static func timedOut(seconds: Int) -> Response {
+        plain(408, "Request Timeout", "no complete request within \(seconds) seconds")
+    }
+
+    /// The answer when the daemon is out of file descriptors.
+    public static let outOfDescriptors = plain(503, "Service Unavailable", "the daemon is out of file descriptors")
 }

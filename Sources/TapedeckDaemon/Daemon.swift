@@ -61,13 +61,17 @@ public final class Daemon: @unchecked Sendable {
             }
         }
         let observer = Observer(metrics: metrics, engine: engine, controller: controller, events: events)
-        server = ControlServer(options: .init(path: c.control.socket, mode: mode_t(c.control.mode), group: c.control.group),
+        server = ControlServer(options: .init(path: c.control.socket, mode: mode_t(c.control.mode), group: c.control.group,
+                                              maxConnections: c.control.maxConnections,
+                                              idleTimeoutSeconds: c.control.idleTimeoutSeconds,
+                                              sendTimeoutSeconds: c.control.sendTimeoutSeconds),
                                controller: controller, events: events, timeZone: timeZone, logger: logger,
                                metrics: metrics, observe: { observer.answer($0) })
         scrape = c.metrics.address.map { address in
             ScrapeServer(host: address.host, port: address.port, logger: logger,
                          metrics: { MetricsRenderer.render(observer.metricsInput()) }, health: { observer.health() })
         }
+        DescriptorBudget(c).apply(logger: logger)
         do {
             // The listener first: the control socket appears only once everything runs.
             try scrape?.start()
@@ -109,6 +113,8 @@ public final class Daemon: @unchecked Sendable {
         settings.limitSeconds = Double(c.recording.limitMinutes) * 60
         settings.silenceThresholdDBFS = c.recording.silenceThresholdDBFS
         settings.apiObeysCampaignPolicy = c.recording.apiCampaignPolicy == .enforce
+        settings.maxRecordingsPerAgent = c.recording.maxRecordingsPerAgent
+        settings.maxRecordings = c.recording.maxRecordings
         return settings
     }
 

@@ -70,6 +70,12 @@ extension Controller {
             if request.origin == .api, function == .stereoRecording, let running = session.active(.stereoRecording).first {
                 return .failure(.stereoRecordingActive(agent, recordingID: running.snapshot.id))
             }
+            if session.recordings.count >= settings.maxRecordingsPerAgent {
+                return .failure(.recordingLimit(function, agent, .perAgent(settings.maxRecordingsPerAgent)))
+            }
+            if s.sessions.values.reduce(0, { $0 + $1.recordings.count }) >= settings.maxRecordings {
+                return .failure(.recordingLimit(function, agent, .total(settings.maxRecordings)))
+            }
             let kind: RecordingSnapshot.Kind = function == .stereoRecording ? .stereo : .mono
             let format = options.format ?? settings.format
             if options.bitrate != nil && format != .mp3 {

@@ -19,6 +19,10 @@ public struct ControllerSettings: Sendable {
     /// Whether a call's NEVER refuses the API's START / BEGIN and its ALLFORCE recordings
     /// survive the API's STOP (`[recording] api_campaign_policy = "enforce"`).
     public var apiObeysCampaignPolicy: Bool = true
+    /// Recordings one agent may run at once (a START beyond: `agent_recording_limit`).
+    public var maxRecordingsPerAgent = 8
+    /// Recordings running at once in all (a START beyond: `recording_limit`).
+    public var maxRecordings = 256
 
     public init(serverIP: String, spool: String, format: RecordingSnapshot.Format = .wav,
                 monoBitrate: Int = 16, stereoBitrate: Int = 32,

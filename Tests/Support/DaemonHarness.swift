@@ -15,9 +15,9 @@ public final class DaemonHarness: @unchecked Sendable {
     public var extraEnvironment: [String: String]
 
     /// `devices` and `stations` are TOML tables (`[[device]]…`, `[[station]]…`);
-    /// `recording` is the body of the `[recording]` table.
+    /// `recording` is the body of the `[recording]` table, `control` more keys of `[control]`.
     public init(dir: TestDirectory, devices: String, stations: String, recording: String = "",
-                environment: [String: String] = [:]) throws {
+                control: String = "", environment: [String: String] = [:]) throws {
         self.dir = dir
         self.extraEnvironment = environment
         configPath = dir.file("tapedeck.toml")
@@ -28,6 +28,7 @@ public final class DaemonHarness: @unchecked Sendable {
         [control]
         socket = "\(dir.path)/control.sock"
         mode = "0600"
+        \(control)
         [recording]
         \(recording)
         \(devices)
@@ -37,7 +38,7 @@ public final class DaemonHarness: @unchecked Sendable {
     }
 
     /// A daemon on one virtual device with `stations` stations (st1, st2, …).
-    public static func virtual(stations: Int = 4, recording: String = "") throws -> DaemonHarness {
+    public static func virtual(stations: Int = 4, recording: String = "", control: String = "") throws -> DaemonHarness {
         let dir = try TestDirectory("tapedeckd")
         let channels = max(2, 2 * stations)
         var st = ""
@@ -45,7 +46,7 @@ public final class DaemonHarness: @unchecked Sendable {
             st += "[[station]]\nname = \"st\(i + 1)\"\ndevice = \"virt\"\nagent_channel = \(2 * i)\ncustomer_channel = \(2 * i + 1)\n"
         }
         return try DaemonHarness(dir: dir, devices: "[[device]]\nname = \"virt\"\npcm = \"virtual\"\nchannels = \(channels)\n",
-                                 stations: st, recording: recording)
+                                 stations: st, recording: recording, control: control)
     }
 
     /// Starts the daemon and waits (at most 10 s) for its socket.

@@ -44,6 +44,9 @@ import TapedeckConfig
             socket = "/tmp/t.sock"
             mode = "660"
             group = "www-data"
+            max_connections = 1000
+            idle_timeout_seconds = 60
+            send_timeout_seconds = 5
             [recording]
             format = "mp3"
             mono_bitrate = 32
@@ -53,6 +56,8 @@ import TapedeckConfig
             history_seconds = 120
             limit_minutes = 240
             silence_threshold_dbfs = -50.5
+            max_recordings_per_agent = 2
+            max_recordings = 40
             [[device]]
             name = "pch"
             pcm = "plughw:CARD=PCH,DEV=0"
@@ -80,10 +85,12 @@ import TapedeckConfig
         #expect(config.serverIP == "192.168.7.20")
         #expect(config.spool == "/srv/recordings")
         #expect(config.database == "/srv/db/rec.sqlite")
-        #expect(config.control == ControlConfig(socket: "/tmp/t.sock", mode: 0o660, group: "www-data"))
+        #expect(config.control == ControlConfig(socket: "/tmp/t.sock", mode: 0o660, group: "www-data",
+                                                maxConnections: 1000, idleTimeoutSeconds: 60, sendTimeoutSeconds: 5))
         #expect(config.recording == RecordingDefaults(format: .mp3, monoBitrate: 32, stereoBitrate: 64,
                                                       template: "TINYDATE-STATION.RECID", stereoTemplate: "ST_EPOCH",
-                                                      historySeconds: 120, limitMinutes: 240, silenceThresholdDBFS: -50.5))
+                                                      historySeconds: 120, limitMinutes: 240, silenceThresholdDBFS: -50.5,
+                                                      maxRecordingsPerAgent: 2, maxRecordings: 40))
         #expect(config.devices == [
             DeviceConfig(name: "pch", pcm: "plughw:CARD=PCH,DEV=0", rate: 48000, channels: 4, periodMilliseconds: 10),
             DeviceConfig(name: "v", pcm: "virtual", rate: 16000, channels: 1, periodMilliseconds: 100),
@@ -163,6 +170,20 @@ import TapedeckConfig
         #expect(config.stations[0].customerChannel == 63)
         #expect(config.recording.historySeconds == 300 && config.recording.limitMinutes == 1440)
     }
+
+    @Test func limitBoundaries() throws {
+        let high = try TapedeckConfiguration.parse(
+            text: toml(control: "max_connections = 16384\nidle_timeout_seconds = 86400\nsend_timeout_seconds = 3600",
+                       recording: "max_recordings_per_agent = 64\nmax_recordings = 4096"), source: etc)
+        #expect(high.control.maxConnections == 16384 && high.control.idleTimeoutSeconds == 86400
+                && high.control.sendTimeoutSeconds == 3600)
+        #expect(high.recording.maxRecordingsPerAgent == 64 && high.recording.maxRecordings == 4096)
+        let low = try TapedeckConfiguration.parse(
+            text: toml(control: "max_connections = 1\nidle_timeout_seconds = 1\nsend_timeout_seconds = 1",
+                       recording: "max_recordings_per_agent = 1\nmax_recordings = 1"), source: etc)
+        #expect(low.control == ControlConfig(maxConnections: 1, idleTimeoutSeconds: 1, sendTimeoutSeconds: 1))
+        #expect(low.recording == RecordingDefaults(maxRecordingsPerAgent: 1, maxRecordings: 1))
+    }
 }
 
 @Suite struct ReferenceFileTests {
@@ -186,7 +207,7 @@ import TapedeckConfig
             if isDefault { uncommented += 1 }
             return isDefault ? line.dropFirst() : line
         }
-        #expect(uncommented == 15)
+        #expect(uncommented == 20)
         let original = try TapedeckConfiguration.parse(text: text, source: Self.path)
         let explicit = try TapedeckConfiguration.parse(text: lines.joined(separator: "\n"), source: Self.path)
         #expect(original == explicit)
@@ -195,7 +216,8 @@ import TapedeckConfig
     /// Every key of the parser appears in the reference file and in docs/configuration.md.
     @Test(arguments: ["server_ip", "spool", "database", "[control]", "socket", "mode", "group", "[recording]", "format",
                       "mono_bitrate", "stereo_bitrate", "template", "stereo_template", "history_seconds", "limit_minutes",
-                      "silence_threshold_dbfs", "api_campaign_policy", "[[device]]", "name", "pcm", "rate", "channels", "period_ms", "[[station]]",
+                      "silence_threshold_dbfs", "api_campaign_policy", "max_connections", "idle_timeout_seconds", "send_timeout_seconds",
+                      "max_recordings_per_agent", "max_recordings", "[[device]]", "name", "pcm", "rate", "channels", "period_ms", "[[station]]",
                       "device", "agent_channel", "customer_channel"])
     func everyKeyIsDocumented(_ key: String) throws {
         let reference = try String(decoding: readAll(Self.path), as: UTF8.self)
@@ -267,6 +289,9 @@ import TapedeckConfig
             [control]
             socket = "/run/tapedeck/control.sock"
             mode = "0660"
+            max_connections = 256
+            idle_timeout_seconds = 300
+            send_timeout_seconds = 10
 
             [recording]
             format = "wav"
@@ -278,6 +303,8 @@ import TapedeckConfig
             limit_minutes = 60
             silence_threshold_dbfs = -45
             api_campaign_policy = "enforce"
+            max_recordings_per_agent = 8
+            max_recordings = 256
 
             [[device]]
             name = "card1"

@@ -60,6 +60,11 @@ import Testing
             (.lineTooLong(limit: 8192), "line_too_long"),
             (.invalidUTF8(.byte(1)), "invalid_utf8"),
             (.incompleteLine, "incomplete_line"),
+            (.tooManyConnections(limit: 256), "too_many_connections"),
+            (.tooManyOpenFiles, "too_many_open_files"),
+            (.idleTimeout(seconds: 300), "idle_timeout"),
+            (.recordingLimit(.recording, agent, .perAgent(8)), "agent_recording_limit"),
+            (.recordingLimit(.recording, agent, .total(256)), "recording_limit"),
         ]
         for (failure, code) in cases {
             let line = Fixture.json(.failure(failure))
@@ -67,6 +72,17 @@ import Testing
             #expect(line.hasSuffix("\"}}\n"))
             #expect(line.filter { $0 == "\n" }.count == 1)
         }
+    }
+
+    @Test func limitMessages() {
+        #expect(Fixture.json(.failure(.recordingLimit(.recording, agent, .perAgent(8))))
+                == #"{"error":{"code":"agent_recording_limit","message":"recording could not be started: limit of 8 recordings per agent reached"}}"# + "\n")
+        #expect(Fixture.json(.failure(.recordingLimit(.stereoRecording, agent, .total(256))))
+                == #"{"error":{"code":"recording_limit","message":"stereo_recording could not be started: limit of 256 recordings reached"}}"# + "\n")
+        #expect(Fixture.json(.failure(.tooManyConnections(limit: 256)))
+                == #"{"error":{"code":"too_many_connections","message":"the control socket serves at most 256 connections at once; the connection is closed"}}"# + "\n")
+        #expect(Fixture.json(.failure(.idleTimeout(seconds: 300)))
+                == #"{"error":{"code":"idle_timeout","message":"no request for 300 seconds; the connection is closed"}}"# + "\n")
     }
 
     @Test func errorMessages() {

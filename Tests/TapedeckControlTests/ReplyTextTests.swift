@@ -46,6 +46,19 @@ import Testing
                 == "ERROR: start recording error - 1000|device error||||10.0.0.5|8600051|PAUSED\n")
     }
 
+    @Test func limitLines() {
+        #expect(Fixture.text(.failure(.recordingLimit(.recording, agent, .perAgent(8))))
+                == "ERROR: start recording error - 1000|limit of 8 recordings per agent reached||||10.0.0.5|8600051|PAUSED\n")
+        #expect(Fixture.text(.failure(.recordingLimit(.stereoRecording, agent, .total(256))))
+                == "ERROR: begin stereo_recording error - 1000|limit of 256 recordings reached||||10.0.0.5|8600051|PAUSED\n")
+        #expect(Fixture.text(.failure(.tooManyConnections(limit: 256))) == "ERROR: too many connections - 256\n")
+        #expect(Fixture.text(.failure(.tooManyOpenFiles)) == "ERROR: too many open files - connection refused\n")
+        #expect(Fixture.text(.failure(.idleTimeout(seconds: 300))) == "ERROR: idle timeout - 300\n")
+        let closing: [ControlError] = [.tooManyConnections(limit: 1), .tooManyOpenFiles, .idleTimeout(seconds: 1)]
+        #expect(closing.filter { !$0.closesConnection }.isEmpty)
+        #expect(!ControlError.recordingLimit(.recording, agent, .total(1)).closesConnection)
+    }
+
     @Test func stereoLines() {
         let stereo = Fixture.recording(id: 43, function: .stereoRecording, stage: "_MIDCALL", filename: "S_20261121-101010__1000_MIDCALL")
         #expect(Fixture.text(.recordingStarted(agent, stereo))

@@ -55,4 +55,12 @@ import TapedeckControl
         #expect(respond("GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 9000))?
             .hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n") == true)
     }
+
+    @Test func listenerRefusals() {
+        #expect(ScrapeHTTP.busy(limit: 64).rendered == "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: 62\r\nConnection: close\r\n\r\ntoo many connections: this listener serves at most 64 at once\n")
+        #expect(ScrapeHTTP.timedOut(seconds: 2).rendered == "HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: 37\r\nConnection: close\r\n\r\nno complete request within 2 seconds\n")
+        #expect(ScrapeHTTP.outOfDescriptors.rendered.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
+    }
 }

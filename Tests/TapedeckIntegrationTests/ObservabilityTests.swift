@@ -144,16 +144,8 @@ import Glibc
 
     /// Sends `request` to 127.0.0.1:`port` and reads the whole response (the server closes).
     func fetch(_ port: Int, _ request: String) -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let fd = connectTCP(port) else { return "connect: \(String(cString: strerror(errno)))" }
         defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard rc == 0 else { return "connect: \(String(cString: strerror(errno)))" }
         _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -165,12 +157,18 @@ import Glibc
         return String(decoding: out, as: UTF8.self)
     }
 
-    @Test func prometheusScrapesOverHTTP() throws {
+    /// A daemon on a virtual device with its metrics listener on a free port, started.
+    func startedWithListener() throws -> (DaemonHarness, Int) {
         let daemon = try DaemonHarness.virtual()
         let port = freePort()
         let config = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
         try (config + "\n[metrics]\nlisten = \"127.0.0.1:\(port)\"\n").write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
         try daemon.start()
+        return (daemon, port)
+    }
+
+    @Test func prometheusScrapesOverHTTP() throws {
+        let (daemon, port) = try startedWithListener()
         let c = try daemon.connect()
         #expect(c.request("function=login&agent_user=1000&station=st1&session_id=8600051")?.hasPrefix("SUCCESS") == true)
         #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)
@@ -192,6 +190,54 @@ import Glibc
         #expect(c.request("function=recording&agent_user=1000&value=STOP")?.hasPrefix("SUCCESS") == true)
         #expect(daemon.stop()?.status == 0)
         #expect(fetch(port, "GET /metrics HTTP/1.1\r\n\r\n").hasPrefix("connect: "))
+    }
+
+    /// A TCP connection to 127.0.0.1:`port` whose reads give up after 10 s (nil, errno set, when refused).
+    func connectTCP(_ port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { let e = errno; close(fd); errno = e; return nil }
+        var tv = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// Slow and silent clients never hold up a scrape: it is answered within the 2 s
+    /// each connection is given, and they are closed when their 2 s are up.
+    @Test func slowAndSilentClientsDoNotDelayAScrape() throws {
+        let (daemon, port) = try startedWithListener()
+        // A slowloris: one byte of a request head every 0.5 s, until the server closes.
+        let slow = try #require(connectTCP(port))
+        let slowDone = DispatchSemaphore(value: 0)
+        Thread {
+            for byte in Array("GET /metrics HTTP/1.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 200) {
+                var b = byte
+                if send(slow, &b, 1, Int32(MSG_NOSIGNAL)) != 1 { break }
+                usleep(500_000)   // the client's pace, not a wait for the daemon
+            }
+            slowDone.signal()
+        }.start()
+        let silent = (0..<16).compactMap { _ in connectTCP(port) }
+        #expect(silent.count == 16)
+        defer { for fd in silent + [slow] { close(fd) } }
+        let began = Date()
+        let metrics = fetch(port, "GET /metrics HTTP/1.1\r\n\r\n")
+        let took = Date().timeIntervalSince(began)
+        #expect(metrics.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(metrics.prefix(100))")
+        #expect(took < 2, "the scrape took \(took) s")
+        // The silent ones get a 408 and are closed; the slow one is cut off too.
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = read(silent[0], &buffer, buffer.count)
+        #expect(String(decoding: buffer.prefix(max(0, n)), as: UTF8.self).hasPrefix("HTTP/1.1 408 Request Timeout\r\n"))
+        #expect(slowDone.wait(timeout: .now() + 20) == .success)
+        #expect(Date().timeIntervalSince(began) < 15)
+        #expect(daemon.stop()?.status == 0)
     }
 
     @Test func aPortInUseStopsTheStart() throws {

@@ -42,10 +42,22 @@ public final class EventHub: EventSink, Sendable {
         return s
     }
 
+    /// Why a subscriber's stream ended.
+    enum End: Equatable {
+        /// The peer went away.
+        case closed
+        /// It fell a whole queue behind and was sent `subscription.cut_off`.
+        case cutOff
+        /// A write made no progress for the connection's send timeout.
+        case notReading
+    }
+
     /// Writes the subscriber's events until it goes away (on the connection's thread).
-    func serve(_ s: Subscriber) {
-        s.run()
+    @discardableResult
+    func serve(_ s: Subscriber) -> End {
+        let end = s.run()
         remove(s)
+        return end
     }
 
     /// Drops a subscriber that will never be served (its reply could not be sent).
@@ -83,17 +95,20 @@ public final class EventHub: EventSink, Sendable {
             ready.signal()
         }
 
-        /// Writes queued lines until closed; also notices a peer that hung up.
-        func run() {
+        /// Writes queued lines until closed; also notices a peer that hung up. A write
+        /// that times out (the socket's send timeout: the peer reads nothing) ends it.
+        func run() -> End {
             while true {
                 _ = ready.wait(timeout: .now() + 1)
                 let (lines, closing) = queue.withLock { q -> ([String], Bool) in
                     defer { q.lines = [] }
                     return (q.lines, q.closing)
                 }
-                for line in lines where !Socket.send(fd, line) { return }
-                if closing { return }
-                if peerClosed() { return }
+                for line in lines where !Socket.send(fd, line) {
+                    return errno == EAGAIN || errno == EWOULDBLOCK ? .notReading : .closed
+                }
+                if closing { return .cutOff }
+                if peerClosed() { return .closed }
             }
         }
 

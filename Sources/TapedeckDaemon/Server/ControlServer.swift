@@ -8,17 +8,34 @@ import Glibc
 #endif
 
 /// The control socket: many clients at once, one request per line and one reply line per
-/// request, in order. Each connection has a thread of its own; a request is handled
-/// completely (a STOP until its files are final) before the connection's next one.
+/// request, in order. Each connection has a thread of its own (at most
+/// `maxConnections`, see ``AcceptLoop``); a request is handled completely (a STOP until
+/// its files are final) before the connection's next one. A connection that sends
+/// nothing for `idleTimeoutSeconds` is told so and closed; one that reads nothing of
+/// what is written to it for `sendTimeoutSeconds` (a reply or, for a subscriber, events)
+/// is closed.
 public final class ControlServer: @unchecked Sendable {
     public struct Options: Sendable {
+        public static let defaultMaxConnections = 256
+        public static let defaultIdleTimeoutSeconds = 300
+        public static let defaultSendTimeoutSeconds = 10
+
         public var path: String
         public var mode: mode_t
         public var group: String?
-        public init(path: String, mode: mode_t = 0o660, group: String? = nil) {
+        public var maxConnections: Int
+        public var idleTimeoutSeconds: Int
+        public var sendTimeoutSeconds: Int
+        public init(path: String, mode: mode_t = 0o660, group: String? = nil,
+                    maxConnections: Int = Options.defaultMaxConnections,
+                    idleTimeoutSeconds: Int = Options.defaultIdleTimeoutSeconds,
+                    sendTimeoutSeconds: Int = Options.defaultSendTimeoutSeconds) {
             self.path = path
             self.mode = mode
             self.group = group
+            self.maxConnections = maxConnections
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.sendTimeoutSeconds = sendTimeoutSeconds
         }
     }
 
@@ -27,15 +44,14 @@ public final class ControlServer: @unchecked Sendable {
     let events: EventHub
     let timeZone: TimeZone
     let logger: Logger
-    /// Issue 6: counts every request's handling time (nil: not counted).
+    /// Counts every request's handling time (nil: not counted).
     let metrics: Metrics?
-    /// Issue 6: answers `function=metrics` / `function=health` (nil: unknown functions).
+    /// Answers `function=metrics` / `function=health` (nil: unknown functions).
     let observe: (@Sendable (Probe) -> Reply)?
+    /// Lines a client can cause, rate-limited per client and message.
+    let clientLog: RateLimitedLog
     private var listenFD: Int32 = -1
-    private let stopping = Atomic<Bool>(false)
-    private let connections = Atomic<Int>(0)
-    private var acceptThread: Thread?
-    private let acceptExited = DispatchSemaphore(value: 0)
+    private var loop: AcceptLoop?
 
     init(options: Options, controller: Controller, events: EventHub, timeZone: TimeZone, logger: Logger,
          metrics: Metrics?, observe: (@Sendable (Probe) -> Reply)?) {
@@ -46,6 +62,7 @@ public final class ControlServer: @unchecked Sendable {
         self.events = events
         self.timeZone = timeZone
         self.logger = logger
+        clientLog = RateLimitedLog(logger: logger)
     }
 
     public convenience init(options: Options, controller: Controller, events: EventHub, timeZone: TimeZone, logger: Logger) {
@@ -53,61 +70,58 @@ public final class ControlServer: @unchecked Sendable {
                   metrics: nil, observe: nil)
     }
 
-    public var openConnections: Int { connections.load(ordering: .relaxed) }
+    public var openConnections: Int { loop?.openConnections ?? 0 }
 
     /// Binds the socket and starts accepting.
     public func start() throws {
         listenFD = try Socket.listen(path: options.path, mode: options.mode, group: options.group)
-        let t = Thread { [self] in acceptLoop() }
-        t.name = "tapedeck-accept"
-        t.start()
-        acceptThread = t
-        logger.info("control socket listening", metadata: ["path": "\(options.path)"])
+        let refusals = AcceptLoop.Refusals(
+            tooMany: ControlError.tooManyConnections(limit: options.maxConnections).textLine + "\n",
+            outOfDescriptors: ControlError.tooManyOpenFiles.textLine + "\n")
+        let loop = AcceptLoop(name: "control socket", listenFD: listenFD, maxConnections: options.maxConnections,
+                              refusals: refusals, log: clientLog, tick: { [clientLog] in clientLog.flush() },
+                              serve: { [self] fd in serve(fd) })
+        loop.start(threadName: "tapedeck-accept")
+        self.loop = loop
+        logger.info("control socket listening", metadata: ["path": "\(options.path)",
+                                                           "max_connections": "\(options.maxConnections)"])
     }
 
     /// Stops accepting and removes the socket file (open connections finish their request).
     public func stop() {
         guard listenFD >= 0 else { return }
-        stopping.store(true, ordering: .relaxed)
-        acceptExited.wait()
+        loop?.stop()
         close(listenFD)
         unlink(options.path)
         listenFD = -1
     }
 
-    private func acceptLoop() {
-        while !stopping.load(ordering: .relaxed) {
-            var p = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 200) > 0 else { continue }
-            let fd = accept(listenFD, nil, nil)
-            guard fd >= 0 else { continue }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            connections.add(1, ordering: .relaxed)
-            let t = Thread { [self] in
-                serve(fd)
-                close(fd)
-                connections.subtract(1, ordering: .relaxed)
-            }
-            t.name = "tapedeck-conn"
-            t.start()
-        }
-        acceptExited.signal()
-    }
-
-    /// Reads requests and writes replies until EOF, a fatal framing error, or subscribe.
+    /// Reads requests and writes replies until EOF, a fatal framing error, an idle
+    /// timeout, a client that does not read, or subscribe.
     private func serve(_ fd: Int32) {
+        Socket.setSendTimeout(fd, seconds: options.sendTimeoutSeconds)
+        let client = Socket.peer(fd)
         var framer = LineFramer()
         var buffer = [UInt8](repeating: 0, count: 16384)
         while true {
+            if Socket.waitReadable(fd, milliseconds: options.idleTimeoutSeconds * 1000) == .timedOut {
+                Socket.sendNow(fd, ControlError.idleTimeout(seconds: options.idleTimeoutSeconds).textLine + "\n")
+                clientLog.log(.info, "idle connection closed", client: client,
+                              metadata: ["idle_timeout_seconds": "\(options.idleTimeoutSeconds)"])
+                return
+            }
             let n = read(fd, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
             let outputs = n > 0 ? framer.feed(buffer[0..<n]) : framer.finish()
             for output in outputs {
-                switch respond(to: output, framer: framer, fd: fd) {
+                switch respond(to: output, framer: framer, fd: fd, client: client) {
                 case .next: continue
                 case .close: return
                 case .subscribe(let subscriber):
-                    events.serve(subscriber)
+                    if events.serve(subscriber) == .notReading {
+                        clientLog.log(.warning, "subscriber dropped: not reading its events", client: client,
+                                      metadata: ["send_timeout_seconds": "\(options.sendTimeoutSeconds)"])
+                    }
                     return
                 }
             }
@@ -117,7 +131,7 @@ public final class ControlServer: @unchecked Sendable {
 
     private enum Next { case next, close, subscribe(EventHub.Subscriber) }
 
-    private func respond(to output: LineFramer.Output, framer: LineFramer, fd: Int32) -> Next {
+    private func respond(to output: LineFramer.Output, framer: LineFramer, fd: Int32, client: String) -> Next {
         if let failure = framer.failure(for: output) {
             Socket.send(fd, failure.rendered(timeZone: timeZone))
             return .close
@@ -143,13 +157,20 @@ public final class ControlServer: @unchecked Sendable {
             // Registered before the reply goes out: every event after it reaches the subscriber.
             if case .subscribed = answer { next = .subscribe(events.register(fd: fd)) }
             reply = answer.rendered(request.form, timeZone: timeZone)
-            if answer.isFailure {
-                logger.info("request refused", metadata: ["function": "\(request.functionName.rawValue)",
-                                                          "reply": "\(reply.trimmingCharacters(in: .newlines))"])
+            if case .failure(let error) = answer {
+                clientLog.log(.info, "request refused", client: client,
+                              kind: "\(request.functionName.rawValue) \(error.code.rawValue)",
+                              metadata: ["function": "\(request.functionName.rawValue)",
+                                         "reply": "\(reply.trimmingCharacters(in: .newlines))"])
             }
         }
         if Socket.send(fd, reply) { return next }
+        let notReading = errno == EAGAIN || errno == EWOULDBLOCK
         if case .subscribe(let subscriber) = next { events.unregister(subscriber) }
+        if notReading {
+            clientLog.log(.warning, "connection closed: the client does not read its replies", client: client,
+                          metadata: ["send_timeout_seconds": "\(options.sendTimeoutSeconds)"])
+        }
         return .close
     }
 }

@@ -1,25 +1,29 @@
 import Foundation
 import Logging
-import Synchronization
 import TapedeckControl
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The optional HTTP listener for Prometheus (`[metrics] listen`): `GET /metrics` and
-/// `GET /health` (see `ScrapeHTTP`). One thread; one request per connection, read with a
-/// 2 s limit, so a slow or silent client delays the next scrape by 2 s at most and never
-/// touches the control socket, a capture or a writer thread.
+/// `GET /health` (see `ScrapeHTTP`). One request per connection; connections are served
+/// at once, each on its own thread (at most `maxConnections`; one beyond that gets a 503
+/// at once), and each gets `requestSeconds` in all to send its request head and read the
+/// response before it is closed (408 when the head has not arrived). So slow or silent
+/// clients never delay another scrape, and never touch the control socket, a capture or
+/// a writer thread.
 final class ScrapeServer: @unchecked Sendable {
+    static let maxConnections = 64
+    static let requestSeconds = 2
+
     let host: String
     let port: Int
     let logger: Logger
     let metrics: @Sendable () -> String
     let health: @Sendable () -> HealthSnapshot
+    private let clientLog: RateLimitedLog
     private var listenFD: Int32 = -1
-    private let stopping = Atomic<Bool>(false)
-    private var thread: Thread?
-    private let exited = DispatchSemaphore(value: 0)
+    private var loop: AcceptLoop?
 
     init(host: String, port: Int, logger: Logger, metrics: @escaping @Sendable () -> String,
          health: @escaping @Sendable () -> HealthSnapshot) {
@@ -28,46 +32,44 @@ final class ScrapeServer: @unchecked Sendable {
         self.logger = logger
         self.metrics = metrics
         self.health = health
+        clientLog = RateLimitedLog(logger: logger)
     }
 
     func start() throws {
         listenFD = try Socket.listenTCP(host: host, port: port)
-        let t = Thread { [self] in loop() }
-        t.name = "tapedeck-scrape"
-        t.start()
-        thread = t
+        let refusals = AcceptLoop.Refusals(tooMany: ScrapeHTTP.busy(limit: Self.maxConnections).rendered,
+                                           outOfDescriptors: ScrapeHTTP.outOfDescriptors.rendered)
+        let loop = AcceptLoop(name: "metrics listener", listenFD: listenFD, maxConnections: Self.maxConnections,
+                              refusals: refusals, log: clientLog, tick: { [clientLog] in clientLog.flush() },
+                              serve: { [self] fd in serve(fd) })
+        loop.start(threadName: "tapedeck-scrape")
+        self.loop = loop
         logger.info("metrics listener listening", metadata: ["address": "\(host):\(port)"])
     }
 
     func stop() {
         guard listenFD >= 0 else { return }
-        stopping.store(true, ordering: .relaxed)
-        exited.wait()
+        loop?.stop()
         close(listenFD)
         listenFD = -1
     }
 
-    private func loop() {
-        while !stopping.load(ordering: .relaxed) {
-            var p = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 200) > 0 else { continue }
-            let fd = accept(listenFD, nil, nil)
-            guard fd >= 0 else { continue }
-            serve(fd)
-            close(fd)
-        }
-        exited.signal()
-    }
-
+    /// Reads one request head within the deadline and answers it.
     private func serve(_ fd: Int32) {
-        var limit = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        Socket.setSendTimeout(fd, seconds: Self.requestSeconds)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Self.requestSeconds) * 1_000_000_000
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 2048)
         while true {
+            let now = DispatchTime.now().uptimeNanoseconds
+            let left = now < deadline ? Int((deadline - now) / 1_000_000) : 0
+            if Socket.waitReadable(fd, milliseconds: left) == .timedOut {
+                Socket.sendNow(fd, ScrapeHTTP.timedOut(seconds: Self.requestSeconds).rendered)
+                return
+            }
             let n = read(fd, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }   // closed, or silent for 2 s
+            if n <= 0 { return }
             received += buffer[0..<n]
             if let response = ScrapeHTTP.respond(to: ScrapeHTTP.head(received), metrics: metrics, health: health) {
                 Socket.send(fd, response.rendered)

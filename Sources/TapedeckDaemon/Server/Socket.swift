@@ -14,6 +14,10 @@ struct SocketError: Error, CustomStringConvertible {
 }
 
 enum Socket {
+    /// The largest backlog the system allows: Linux clamps the value given to listen(2)
+    /// to net.core.somaxconn, so asking for the most gets exactly that.
+    static let backlog = Int32.max
+
     /// A listening Unix stream socket at `path` (a stale socket file is replaced), with
     /// the given permission bits and, when named, group.
     static func listen(path: String, mode: mode_t, group: String?) throws(SocketError) -> Int32 {
@@ -51,7 +55,7 @@ enum Socket {
                 let e = errno; close(fd); throw SocketError(operation: "chown to group \(group)", path: path, errno: e)
             }
         }
-        guard Glibc.listen(fd, 128) == 0 else { let e = errno; close(fd); throw SocketError(operation: "listen", path: path, errno: e) }
+        guard Glibc.listen(fd, backlog) == 0 else { let e = errno; close(fd); throw SocketError(operation: "listen", path: path, errno: e) }
         return fd
     }
 
@@ -84,10 +88,46 @@ enum Socket {
             rc = bindTo(addr)
         }
         guard rc == 0 else { let e = errno; close(fd); throw SocketError(operation: "bind", path: name, errno: e, kind: "metrics listener") }
-        guard Glibc.listen(fd, 16) == 0 else {
+        guard Glibc.listen(fd, backlog) == 0 else {
             let e = errno; close(fd); throw SocketError(operation: "listen", path: name, errno: e, kind: "metrics listener")
         }
         return fd
+    }
+
+    /// Writes what fits of `text` at once, never waiting (a refusal on a fresh connection).
+    static func sendNow(_ fd: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { buf in _ = Glibc.send(fd, buf.baseAddress!, buf.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+    }
+
+    /// A write that cannot go on for `seconds` (the peer reads nothing) fails with EAGAIN.
+    static func setSendTimeout(_ fd: Int32, seconds: Int) {
+        var limit = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    enum Readiness { case readable, timedOut }
+
+    /// Waits at most `milliseconds` for `fd` to have input (or end of input, or an error).
+    static func waitReadable(_ fd: Int32, milliseconds: Int) -> Readiness {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, milliseconds)) * 1_000_000
+        while true {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else { return .timedOut }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let left = Int32(min(UInt64(Int32.max), (deadline - now + 999_999) / 1_000_000))
+            let rc = poll(&p, 1, left)
+            if rc > 0 { return .readable }
+            if rc < 0 && errno != EINTR { return .readable }   // let the read report it
+        }
+    }
+
+    /// The peer of a Unix socket connection, for log lines: "pid 1234 uid 1000".
+    static func peer(_ fd: Int32) -> String {
+        var cred = (pid: Int32(0), uid: UInt32(0), gid: UInt32(0))
+        var len = socklen_t(MemoryLayout.size(ofValue: cred))
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 else { return "unknown" }
+        return "pid \(cred.pid) uid \(cred.uid)"
     }
 
     /// Writes all of `text` (no SIGPIPE); false when the peer is gone.

@@ -1,0 +1,48 @@
+import Logging
+import TapedeckConfig
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The file descriptors the daemon needs at its configured limits (docs/operations.md,
+/// "Limits"): a fixed reserve for itself (devices, the recording log, the journal, the
+/// listening sockets, the accept loops' spare descriptors), one per control connection,
+/// one per metrics connection when the listener is on, and up to three per recording
+/// (`legs=split` writes three files).
+struct DescriptorBudget: Equatable {
+    static let reserved = 128
+    static let filesPerRecording = 3
+
+    var controlConnections: Int
+    var metricsConnections: Int
+    var recordings: Int
+
+    init(_ c: TapedeckConfiguration) {
+        controlConnections = c.control.maxConnections
+        metricsConnections = c.metrics.listen == nil ? 0 : ScrapeServer.maxConnections
+        recordings = c.recording.maxRecordings
+    }
+
+    var needed: Int {
+        Self.reserved + controlConnections + metricsConnections + Self.filesPerRecording * recordings
+    }
+
+    /// Raises the soft RLIMIT_NOFILE towards `needed` (up to the hard limit) and warns
+    /// when the limit stays below it.
+    func apply(logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(RLIMIT_NOFILE_, &limit) == 0 else { return }
+        let wanted = rlim_t(needed)
+        if limit.rlim_cur < wanted {
+            var raised = limit
+            raised.rlim_cur = min(wanted, limit.rlim_max)
+            if setrlimit(RLIMIT_NOFILE_, &raised) == 0 { limit = raised }
+        }
+        guard limit.rlim_cur < wanted else { return }
+        logger.warning("the file descriptor limit is below what the configured limits need; raise LimitNOFILE or lower them",
+                       metadata: ["limit": "\(limit.rlim_cur)", "needed": "\(needed)",
+                                  "max_connections": "\(controlConnections)", "max_recordings": "\(recordings)"])
+    }
+
+    private var RLIMIT_NOFILE_: __rlimit_resource_t { __rlimit_resource_t(RLIMIT_NOFILE.rawValue) }
+}
