@@ -23,9 +23,25 @@ public enum FileInspector {
     }
 
     static func analyze(path: String) -> Analysis {
+        let file: RandomAccessFile
+        do {
+            file = try RandomAccessFile(path: path)
+        } catch let e as NotRegularFileError {
+            return Analysis(report: FileReport(path: path, format: .unknown,
+                                               reasons: [Reason(.notRegularFile, .broken, e.description)]),
+                            layout: .none)
+        } catch {
+            return Analysis(report: FileReport(path: path, format: .unknown,
+                                               reasons: [Reason(.unreadable, .broken, "\(error)")]),
+                            layout: .none)
+        }
+        return analyze(file, path: path)
+    }
+
+    /// Checks an open file (or the view of a planned repair).
+    static func analyze(_ file: RandomAccessFile, path: String) -> Analysis {
         var report = FileReport(path: path, format: .unknown)
         do {
-            let file = try RandomAccessFile(path: path)
             report.fileSize = Int64(file.size)
             if file.size == 0 {
                 report.format = guessFormat(path)

@@ -5,10 +5,12 @@ import Darwin
 #endif
 
 /// Repairs WAV/RF64 and MP3 files (see docs/validate.md for the rules).
-/// A repair writes a new file next to its destination, fsyncs it, checks it
-/// with `FileInspector`, and renames it into place only when it is better
-/// than the original; otherwise the original is left untouched and the
-/// outcome is `refused` with the reason.
+/// The planned result is inspected first (through a read-only view of the
+/// plan) and the repair refused, the original untouched, unless it is
+/// better. A repair that only cuts the end of the file and rewrites header
+/// bytes is then made in place (no copy, no free space needed); any other
+/// writes a new file next to its destination, fsyncs it, checks it again
+/// and renames it into place.
 public enum FileRepairer {
     /// - Parameters:
     ///   - path: the file to repair.
@@ -62,8 +64,26 @@ public enum FileRepairer {
             return outcome
         }
         outcome.changes = plan.changes
+        // Judge the result before anything is written: a repair that would
+        // not be strictly better is refused with the file untouched.
+        let predicted = FileInspector.analyze(RandomAccessFile(viewOf: plan, over: source), path: path).report
+        guard isBetter(predicted, than: before) else {
+            outcome.changes = []
+            outcome.refusal = notBetter(predicted)
+            return outcome
+        }
         if dryRun {
             outcome.status = .wouldRepair
+            return outcome
+        }
+        // Only the end cut off and header bytes rewritten: done in place,
+        // with no copy, so it needs no free space (a disk-full salvage).
+        if output == nil, plan.isPrefixOfOriginal, try RepairWriter.applyInPlace(plan, to: source) {
+            var after = FileInspector.inspect(path: path)
+            after.path = path
+            outcome.status = .repaired
+            outcome.destination = path
+            outcome.after = after
             return outcome
         }
 
@@ -81,8 +101,7 @@ public enum FileRepairer {
         var after = FileInspector.inspect(path: temp)
         guard isBetter(after, than: before) else {
             unlink(temp)
-            outcome.refusal = "the repaired file would not be better (\(after.verdict.rawValue): "
-                + after.reasons.map(\.message).joined(separator: "; ") + "); original left as it was"
+            outcome.refusal = notBetter(after)
             return outcome
         }
         guard rename(temp, destination) == 0 else {
@@ -96,6 +115,11 @@ public enum FileRepairer {
         outcome.destination = destination
         outcome.after = after
         return outcome
+    }
+
+    static func notBetter(_ after: FileReport) -> String {
+        "the repaired file would not be better (\(after.verdict.rawValue): "
+            + after.reasons.map(\.message).joined(separator: "; ") + "); original left as it was"
     }
 
     /// Strictly better: a lower verdict, or the same verdict with fewer
@@ -151,7 +175,7 @@ enum RepairWriter {
         return temp
     }
 
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int, path: String) throws {
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int, path: String) throws {
         guard !bytes.isEmpty else { return }
         var done = 0
         try bytes.withUnsafeBytes { raw in

@@ -1,7 +1,7 @@
 extension FileReport {
     /// One JSON object on one line, keys always in this order:
     /// path, format, sample_rate, channels, bits_per_sample, bitrate_kbps,
-    /// vbr, duration_seconds, gapless_duration_seconds, frames, file_size,
+    /// vbr, duration_seconds, gapless_duration_seconds, lame_tag_crc, frames, file_size,
     /// verdict, reasons ([{severity, code, message}]). Unknown or
     /// inapplicable values are null.
     public var jsonLine: String {
@@ -16,6 +16,7 @@ extension FileReport {
         key("vbr"); out += isVBR.map { $0 ? "true" : "false" } ?? "null"
         key("duration_seconds"); out += durationSeconds.map { JSON.fixed($0, digits: 6) } ?? "null"
         key("gapless_duration_seconds"); out += gaplessDurationSeconds.map { JSON.fixed($0, digits: 6) } ?? "null"
+        key("lame_tag_crc"); out += lameTagCRC.map { JSON.string($0.rawValue) } ?? "null"
         key("frames"); out += frameCount.map { String($0) } ?? "null"
         key("file_size"); out += fileSize.map { String($0) } ?? "null"
         key("verdict"); out += JSON.string(verdict.rawValue)

@@ -25,11 +25,16 @@ public struct FileReport: Sendable {
     /// MP3: audio frames (Xing/Info frame excluded). WAV: sample frames.
     public var frameCount: Int64?
     /// WAV: whole sample frames in the audio that is really there / sample rate.
-    /// MP3: audio frames × samples per frame / sample rate (what ffprobe reports).
+    /// MP3: the gapless duration when the LAME tag gives it (what mpg123 and
+    /// ffmpeg decode), else audio frames × samples per frame / sample rate
+    /// (what ffprobe reports as the container duration).
     public var durationSeconds: Double?
     /// MP3 only: duration minus the LAME tag's encoder delay and padding, when
     /// the tag gives them and agrees with the stream.
     public var gaplessDurationSeconds: Double?
+    /// MP3 only: which reading of the LAME/Lavc tag CRC the stored value
+    /// matches (nil when there is no checksummed LAME tag).
+    public var lameTagCRC: LAMETagCRCVariant?
     public var reasons: [Reason]
 
     public var verdict: Verdict { Verdict(reasons: reasons) }

@@ -4,7 +4,12 @@
 struct MP3FrameScanner {
     enum Event: Sendable, Equatable {
         case frame(offset: Int, header: MP3FrameHeader)
-        case garbage(offset: Int, length: Int)
+        /// Bytes that are neither frames nor a tag. `hiddenFrames` counts the
+        /// headers of the stream inside them whose whole frame lies inside
+        /// them but that no header follows: frames a decoder may well play.
+        case garbage(offset: Int, length: Int, hiddenFrames: Int)
+        /// An ID3v2 tag inside the audio (files joined end to end).
+        case tag(offset: Int, length: Int)
         /// A frame cut by the end of the audio; `header` is nil when the cut
         /// is inside the 4-byte header itself (1–3 bytes remain).
         case truncatedFrame(offset: Int, header: MP3FrameHeader?, available: Int)
@@ -35,6 +40,34 @@ struct MP3FrameScanner {
         return MP3FrameHeader.isPlausiblePrefix(try reader.bytes(at: offset, count: end - offset), of: reference)
     }
 
+    /// The length of an intact ID3v2 tag starting at `offset` and ending
+    /// inside the audio, else nil.
+    func id3v2Length(at offset: Int) throws -> Int? {
+        guard offset >= 0, offset + 10 <= end else { return nil }
+        let h = try reader.bytes(at: offset, count: 10)
+        guard h.count == 10 else { return nil }
+        let s = h.startIndex
+        guard h[s] == 0x49, h[s + 1] == 0x44, h[s + 2] == 0x33, h[s + 3] != 0xFF, h[s + 4] != 0xFF,
+              h[s + 6] < 0x80, h[s + 7] < 0x80, h[s + 8] < 0x80, h[s + 9] < 0x80 else { return nil }
+        let body = Int(h[s + 6]) << 21 | Int(h[s + 7]) << 14 | Int(h[s + 8]) << 7 | Int(h[s + 9])
+        let footer = h[s + 3] >= 4 && (h[s + 5] & 0x10) != 0 ? 10 : 0
+        let total = 10 + body + footer
+        return offset + total <= end ? total : nil
+    }
+
+    /// Whether `h` at `offset` starts a run of three chained frames of its
+    /// own stream (or a shorter run that ends exactly at the end of the
+    /// audio): how a second stream, unlike the first, is told from garbage.
+    private func startsChain(_ h: MP3FrameHeader, at offset: Int) throws -> Bool {
+        var next = offset + h.frameLength
+        for _ in 0..<2 {
+            if next == end { return true }
+            guard let h2 = try header(at: next), h2.isCompatible(with: h) else { return false }
+            next += h2.frameLength
+        }
+        return next <= end
+    }
+
     /// A header is confirmed when its frame ends exactly at the end of the
     /// stream or is followed by a compatible header (possibly one cut by the
     /// end of the stream).
@@ -49,6 +82,10 @@ struct MP3FrameScanner {
     mutating func next() throws -> Event? {
         guard position < end else { return nil }
         let start = position
+        if let length = try id3v2Length(at: start) {
+            position = start + length
+            return .tag(offset: start, length: length)
+        }
         if try partialHeader(at: start, like: reference) {
             position = end
             return .truncatedFrame(offset: start, header: nil, available: end - start)
@@ -70,32 +107,38 @@ struct MP3FrameScanner {
             }
         }
         // Resync: look for the next header that is like the stream's and is
-        // confirmed by the one after it.
+        // confirmed by the one after it, the start of another stream (three
+        // chained frames of other parameters), or an ID3v2 tag.
+        var hiddenEnds: [Int] = []
+        func garbage(to stop: Int) -> Event {
+            position = stop
+            return .garbage(offset: start, length: stop - start, hiddenFrames: hiddenEnds.filter { $0 <= stop }.count)
+        }
         var p = start + 1
         while p < end {
             let window = try reader.bytes(at: p, count: 4096)
             if window.isEmpty { break }
             var i = window.startIndex
             while i < window.endIndex {
+                let candidate = p + (i - window.startIndex)
                 if window[i] == 0xFF {
-                    let candidate = p + (i - window.startIndex)
                     if let h = try header(at: candidate), reference.map({ h.isCompatible(with: $0) }) ?? true {
                         let fits = candidate + h.frameLength <= end
                         let accept = fits ? try confirmed(h, at: candidate) : reference != nil
-                        if accept {
-                            position = candidate
-                            return .garbage(offset: start, length: candidate - start)
-                        }
+                        if accept { return garbage(to: candidate) }
+                        if fits && reference != nil { hiddenEnds.append(candidate + h.frameLength) }
                     } else if try partialHeader(at: candidate, like: reference) {
-                        position = candidate
-                        return .garbage(offset: start, length: candidate - start)
+                        return garbage(to: candidate)
+                    } else if reference != nil, let h = try header(at: candidate), try startsChain(h, at: candidate) {
+                        return garbage(to: candidate)
                     }
+                } else if window[i] == 0x49, try id3v2Length(at: candidate) != nil {
+                    return garbage(to: candidate)
                 }
                 i += 1
             }
             p += window.count
         }
-        position = end
-        return .garbage(offset: start, length: end - start)
+        return garbage(to: end)
     }
 }

@@ -26,10 +26,26 @@ enum MP3Inspector {
         var change: [ReasonCode: String] = [:]
         var frameIndex = 0
         var musicCRC: UInt16 = 0
+        var segments: [MP3StreamSegment] = []
+        var tagsInside = 0, tagsInsideAt = -1, tagBeforeNextFrame = false
+        var hiddenAt = -1
 
         while let event = try scanner.next() {
             switch event {
-            case .garbage(let offset, let length):
+            case .tag(let offset, _):
+                if let g = pendingGarbage {
+                    between += g.length; betweenRuns += 1
+                    if betweenAt < 0 { betweenAt = g.offset }
+                    pendingGarbage = nil
+                }
+                tagsInside += 1
+                if tagsInsideAt < 0 { tagsInsideAt = offset }
+                tagBeforeNextFrame = true
+            case .garbage(let offset, let length, let hidden):
+                if hidden > 0 {
+                    L.hiddenFrames += hidden
+                    if hiddenAt < 0 { hiddenAt = offset }
+                }
                 if !sawFrame {
                     leading += length
                     if leadingAt == 0 || leading == length { leadingAt = offset }
@@ -57,6 +73,13 @@ enum MP3Inspector {
                     pendingGarbage = nil
                 }
                 L.streamEnd = offset + h.frameLength
+                if let last = segments.last, h.isCompatible(with: last.header) {
+                    segments[segments.count - 1].end = offset + h.frameLength
+                } else {
+                    segments.append(MP3StreamSegment(header: h, start: offset, end: offset + h.frameLength,
+                                                     afterTag: tagBeforeNextFrame))
+                }
+                tagBeforeNextFrame = false
                 if !sawFrame {
                     sawFrame = true
                     let bytes = try reader.bytes(at: offset, count: h.frameLength)
@@ -83,6 +106,7 @@ enum MP3Inspector {
                     first = h
                 }
                 L.audioFrames += 1
+                segments[segments.count - 1].frames += 1
                 frameBytes += h.frameLength
                 if L.xing?.lame != nil {
                     musicCRC = CRC16.lame(try reader.bytes(at: offset, count: h.frameLength), initial: musicCRC)
@@ -128,6 +152,19 @@ enum MP3Inspector {
             report.add(.trailingGarbage, .warning,
                        "\(g.length) bytes after the last frame (offset \(g.offset)) are neither audio nor a known tag")
         }
+        if tagsInside > 0 {
+            report.add(.id3v2InsideAudio, .warning,
+                       "\(tagsInside) ID3v2 tag\(tagsInside == 1 ? "" : "s") between frames (first at offset \(tagsInsideAt)): files joined end to end; decoders skip \(tagsInside == 1 ? "it" : "them")")
+        }
+        if L.hiddenFrames > 0 {
+            report.add(.framesInGarbage, .warning,
+                       "\(L.hiddenFrames) whole frame\(L.hiddenFrames == 1 ? "" : "s") of the stream inside the garbage (first run at offset \(hiddenAt)) \(L.hiddenFrames == 1 ? "is" : "are") not followed by a frame header: a decoder may play \(L.hiddenFrames == 1 ? "it" : "them"), so the garbage is not dropped")
+        }
+        L.segments = segments.count
+        L.tagsInside = tagsInside
+        if segments.count > 1 {
+            report.add(.multipleStreams, .broken, MP3StreamSegment.describe(segments))
+        }
         for code in [ReasonCode.sampleRateChanges, .versionChanges, .channelModeChanges] {
             if let m = change[code] {
                 L.inconsistent = true
@@ -143,8 +180,8 @@ enum MP3Inspector {
         report.channels = f.channels
         report.mpegVersion = f.version.rawValue
         report.frameCount = Int64(L.audioFrames)
-        let samples = Double(L.audioFrames) * Double(f.samplesPerFrame)
-        let duration = samples / Double(f.sampleRate)
+        // Each stream at its own rate (one stream in any file but a joined one).
+        let duration = segments.isEmpty ? 0 : segments.reduce(0) { $0 + $1.seconds }
         report.durationSeconds = duration
         report.isVBR = bitrates.count > 1
         if bitrates.count == 1, let b = bitrates.first {
@@ -160,6 +197,10 @@ enum MP3Inspector {
         }
         return L
     }
+
+    /// The delay of the MPEG Layer III decoder (synthesis filter bank) that
+    /// gapless players add to the encoder delay of the LAME tag.
+    static let decoderDelay = 529
 
     private static func checkTag(_ tag: XingTag, tagOffset: Int, layout L: MP3Layout, report: inout FileReport, samplesPerFrame: Int, musicCRC: UInt16) {
         let name = tag.kind.rawValue
@@ -197,17 +238,31 @@ enum MP3Inspector {
         }
         if let lame = tag.lame {
             let checksummed = ["LAME", "Lavc", "Lavf"].contains { lame.encoder.hasPrefix($0) }
-            if !lame.crcMatches && checksummed {
-                report.add(.lameTagCRCMismatch, .warning,
-                           "LAME tag CRC is 0x\(String(lame.storedCRC, radix: 16)) but the tag frame's first \(lame.offsetInFrame + 34) bytes give 0x\(String(lame.computedCRC, radix: 16))")
+            if checksummed {
+                report.lameTagCRC = lame.crcVariant
+                if lame.crcVariant == .mismatch {
+                    report.add(.lameTagCRCMismatch, .warning,
+                               "LAME tag CRC is 0x\(String(lame.storedCRC, radix: 16)) but the tag frame's first \(lame.offsetInFrame + 34) bytes give 0x\(String(lame.computedCRC, radix: 16))"
+                                   + (lame.isFFmpeg ? " (and ffmpeg's fixed 190 bytes give 0x\(String(lame.ffmpegCRC, radix: 16)))" : ""))
+                }
             }
             if countsAgree && checksummed && L.garbageBytes == 0 && lame.musicCRC != musicCRC {
                 report.add(.lameMusicCRCMismatch, .warning,
                            "LAME tag's audio CRC is 0x\(String(lame.musicCRC, radix: 16)) but the frames give 0x\(String(musicCRC, radix: 16)): audio changed after encoding")
             }
             if countsAgree, let sr = report.sampleRate, sr > 0 {
-                let total = L.audioFrames * samplesPerFrame - lame.encoderDelay - lame.encoderPadding
-                if total > 0 { report.gaplessDurationSeconds = Double(total) / Double(sr) }
+                // Decoders (mpg123, ffmpeg) play from encoder delay + 529 (their
+                // own delay) to frames × samples − padding + 529, and stop at the
+                // end of the last frame when the padding is shorter than 529 (a
+                // stream that lost its end: a crash, a cut).
+                let samples = L.audioFrames * samplesPerFrame
+                let total = min(samples, samples - lame.encoderPadding + decoderDelay) - (lame.encoderDelay + decoderDelay)
+                if total > 0 {
+                    // The length of the original recording, which is what
+                    // decoders (mpg123, ffmpeg) give: report it as the duration.
+                    report.gaplessDurationSeconds = Double(total) / Double(sr)
+                    report.durationSeconds = report.gaplessDurationSeconds
+                }
             }
         }
     }

@@ -13,4 +13,10 @@ struct MP3Layout: Sendable {
     var truncatedFrameBytes = 0
     var crcErrors = 0
     var inconsistent = false
+    /// Frames of the stream found inside garbage (see `MP3FrameScanner`).
+    var hiddenFrames = 0
+    /// How many streams of different parameters follow one another.
+    var segments = 0
+    /// ID3v2 tags between frames (MP3 files joined end to end).
+    var tagsInside = 0
 }

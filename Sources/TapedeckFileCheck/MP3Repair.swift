@@ -8,8 +8,14 @@ enum MP3Repair {
             throw RepairRefusal(message: "the ID3v2 tag is damaged, so where the audio starts is unknown")
         }
         guard L.audioFrames > 0 else { throw RepairRefusal(message: "no audio frames to keep") }
-        guard !L.inconsistent else {
-            throw RepairRefusal(message: "the stream changes sample rate, version or channels; dropping bytes cannot fix that")
+        guard !L.inconsistent && L.segments <= 1 else {
+            throw RepairRefusal(message: "the file holds more than one MPEG stream (sample rate, version or channels change); dropping bytes cannot fix that, and no decodable segment is given up")
+        }
+        guard L.tagsInside == 0 else {
+            throw RepairRefusal(message: "the file joins several MP3s (an ID3v2 tag between frames); each keeps its own tag and encoder delay, which one Info tag cannot describe")
+        }
+        guard L.hiddenFrames == 0 else {
+            throw RepairRefusal(message: "the garbage holds \(L.hiddenFrames) whole frame\(L.hiddenFrames == 1 ? "" : "s") of the stream that a decoder may play; dropping it could lose audio")
         }
         var plan = RepairPlan()
         plan.copy(0, L.tags.audioStart)
@@ -41,8 +47,10 @@ enum MP3Repair {
         var sawTagFrame = false
         while let event = try scanner.next() {
             switch event {
-            case .garbage(_, let length):
+            case .garbage(_, let length, _):
                 dropped += length
+            case .tag:
+                break  // refused above: a joined file is not repaired
             case .truncatedFrame(_, _, let available):
                 droppedTruncated += available
             case .frame(let offset, let h):

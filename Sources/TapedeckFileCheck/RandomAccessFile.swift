@@ -22,16 +22,39 @@ final class RandomAccessFile {
     let fd: Int32
     /// Size at open time; all bounds are checked against it.
     let size: Int
+    /// Set for a view of a planned repair: reads go through the plan.
+    private let planned: (source: RandomAccessFile, plan: RepairPlan)?
+
+    /// The file `plan` would make from `source`, read without writing it.
+    init(viewOf plan: RepairPlan, over source: RandomAccessFile) {
+        path = source.path
+        fd = -1
+        size = plan.outputSize
+        planned = (source, plan)
+    }
 
     init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileCheckIOError(path: path, operation: "cannot open", errnoCode: errno) }
+        // Only regular files are read. The type is checked before opening
+        // (opening a FIFO for reading blocks until a writer appears) and
+        // again on the descriptor, opened non-blocking so that a FIFO put
+        // in the file's place in between cannot block either.
         var st = stat()
+        guard stat(path, &st) == 0 else { throw FileCheckIOError(path: path, operation: "cannot stat", errnoCode: errno) }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw FileCheckIOError(path: path, operation: "cannot read", errnoCode: EISDIR)
+        }
+        if let kind = NotRegularFileError.kind(st.st_mode) { throw NotRegularFileError(path: path, kind: kind) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else { throw FileCheckIOError(path: path, operation: "cannot open", errnoCode: errno) }
         guard fstat(fd, &st) == 0 else {
             let e = errno
             close(fd)
             throw FileCheckIOError(path: path, operation: "cannot stat", errnoCode: e)
+        }
+        if let kind = NotRegularFileError.kind(st.st_mode) {
+            close(fd)
+            throw NotRegularFileError(path: path, kind: kind)
         }
         if (st.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
@@ -39,15 +62,17 @@ final class RandomAccessFile {
         }
         self.fd = fd
         self.size = Int(st.st_size)
+        self.planned = nil
     }
 
-    deinit { close(fd) }
+    deinit { if planned == nil { close(fd) } }
 
     /// Reads up to `count` bytes at `offset`; fewer at the end of the file,
     /// none when `offset` is outside the file.
     func read(at offset: Int, count: Int) throws -> [UInt8] {
         guard offset >= 0, count > 0, offset < size else { return [] }
         let n = min(count, size - offset)
+        if let planned { return try planned.plan.read(from: planned.source, at: offset, count: n) }
         var buffer = [UInt8](repeating: 0, count: n)
         var done = 0
         try buffer.withUnsafeMutableBytes { raw in

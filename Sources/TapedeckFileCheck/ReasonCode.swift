@@ -4,6 +4,7 @@
 public enum ReasonCode: String, Sendable, CaseIterable {
     // Any file
     case unreadable = "unreadable"
+    case notRegularFile = "not-regular-file"
     case unknownFormat = "unknown-format"
     case empty = "empty"
 
@@ -42,6 +43,9 @@ public enum ReasonCode: String, Sendable, CaseIterable {
     case garbageBetweenFrames = "garbage-between-frames"
     case trailingGarbage = "trailing-garbage"
     case truncatedLastFrame = "truncated-last-frame"
+    case id3v2InsideAudio = "id3v2-inside-audio"
+    case framesInGarbage = "frames-in-garbage"
+    case multipleStreams = "multiple-streams"
     case sampleRateChanges = "sample-rate-changes"
     case versionChanges = "version-changes"
     case channelModeChanges = "channel-mode-changes"

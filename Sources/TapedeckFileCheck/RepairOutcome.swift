@@ -24,8 +24,11 @@ public struct RepairOutcome: Sendable {
     /// The inspection of the written file (nil unless repaired).
     public var after: FileReport?
 
-    /// One line for `tapedeck repair` output.
-    public var summaryLine: String {
+    /// One line for `tapedeck repair` output, control characters escaped
+    /// (see `TerminalText`).
+    public var summaryLine: String { TerminalText.escaped(rawSummary) }
+
+    private var rawSummary: String {
         switch status {
         case .repaired:
             let still = after.map { $0.reasons.isEmpty ? "" : " (still \($0.verdict.rawValue): " + $0.reasons.map(\.message).joined(separator: "; ") + ")" } ?? ""

@@ -77,6 +77,6 @@ public struct ReportTable {
         }
         let duration = r.durationSeconds.map { JSON.fixed($0, digits: 3) + " s" } ?? "-"
         let reasons = r.reasons.isEmpty ? "" : r.reasons.map(\.message).joined(separator: "; ")
-        return [r.path, r.format.rawValue, rate, ch, bits, duration, r.verdict.rawValue, reasons]
+        return [r.path, r.format.rawValue, rate, ch, bits, duration, r.verdict.rawValue, reasons].map(TerminalText.escaped)
     }
 }

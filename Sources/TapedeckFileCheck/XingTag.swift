@@ -14,8 +14,28 @@ struct XingTag: Sendable {
         var musicCRC: UInt16
         var storedCRC: UInt16
         var computedCRC: UInt16
+        /// The CRC as ffmpeg's muxer computes it: always over the frame's
+        /// first 190 bytes (the length of an MPEG-1 stereo tag frame up to the
+        /// CRC), with the CRC field itself as zero and bytes past the end of a
+        /// shorter frame as zero.
+        var ffmpegCRC: UInt16
         var crcMatches: Bool { storedCRC == computedCRC }
+        /// Which reading of the tag CRC the stored value matches.
+        var crcVariant: LAMETagCRCVariant {
+            if storedCRC == computedCRC { return .lame }
+            if isFFmpeg && storedCRC == ffmpegCRC { return .ffmpeg }
+            return .mismatch
+        }
+        /// Written by ffmpeg's libavformat/libavcodec ("Lavf…", "Lavc…").
+        var isFFmpeg: Bool { encoder.hasPrefix("Lavc") || encoder.hasPrefix("Lavf") }
         static let length = 36
+        static let ffmpegCRCSpan = 190
+
+        static func ffmpegStyleCRC(_ frame: [UInt8], crcFieldAt p: Int) -> UInt16 {
+            var span = [UInt8](repeating: 0, count: ffmpegCRCSpan)
+            for i in 0..<min(ffmpegCRCSpan, frame.count) where i != p && i != p + 1 { span[i] = frame[i] }
+            return CRC16.lame(span)
+        }
     }
 
     var kind: Kind
@@ -80,7 +100,8 @@ struct XingTag: Sendable {
                         encoderDelay: Int(d0) << 4 | Int(d1 >> 4),
                         encoderPadding: Int(d1 & 0x0F) << 8 | Int(d2),
                         musicLength: music, musicCRC: musicCRC, storedCRC: crc,
-                        computedCRC: CRC16.lame(frame[0..<(p + 34)]))
+                        computedCRC: CRC16.lame(frame[0..<(p + 34)]),
+                        ffmpegCRC: LAMEExtension.ffmpegStyleCRC(Array(frame[0..<length]), crcFieldAt: p + 34))
                 }
             }
             return tag

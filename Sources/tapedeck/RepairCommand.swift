@@ -45,7 +45,7 @@ struct Repair: ParsableCommand {
         for path in files {
             var st = stat()
             if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-                print("\(path): refused: is a directory (repair takes files)")
+                print(TerminalText.escaped("\(path): refused: is a directory (repair takes files)"))
                 failed = true
                 continue
             }
@@ -54,7 +54,7 @@ struct Repair: ParsableCommand {
                 print(outcome.summaryLine)
                 if outcome.status == .refused { failed = true }
             } catch {
-                print("\(path): failed: \(error)")
+                print(TerminalText.escaped("\(path): failed: \(error)"))
                 failed = true
             }
         }

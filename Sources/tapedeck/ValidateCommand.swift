@@ -86,7 +86,7 @@ enum FileCheckCLI {
 
     /// Prints a one-line usage error to stderr and exits with status 2.
     static func usageError(_ message: String) -> Never {
-        emit("tapedeck \(message)\n")
+        emit("tapedeck \(TerminalText.escaped(message))\n")
         Validate.exit(withError: ExitCode(2))
     }
 
@@ -125,7 +125,7 @@ final class FileCheckProgressLine {
         let t = now()
         guard t - lastDraw >= 0.1 else { return }
         lastDraw = t
-        var name = current
+        var name = TerminalText.escaped(current)
         if name.count > 60 { name = "…" + name.suffix(59) }
         FileCheckCLI.emit("\r\u{1B}[K\(done) files checked  \(name)")
         drawn = true

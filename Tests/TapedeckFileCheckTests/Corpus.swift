@@ -47,6 +47,9 @@ enum Corpus {
         GoodFile(name: "ffmpeg-48k-stereo-96.mp3", writer: "ffmpeg", format: .mp3, sampleRate: 48000, channels: 2, bitrate: 96),
         GoodFile(name: "ffmpeg-44k-stereo-q4.mp3", writer: "ffmpeg", format: .mp3, sampleRate: 44100, channels: 2, vbr: true),
         GoodFile(name: "sndfile-44k-stereo.mp3", writer: "libsndfile", format: .mp3, sampleRate: 44100, channels: 2, vbr: true),
+        // MPEG-2.5 and MPEG-2 at 24 kbit/s: ffmpeg's LAME tag CRC covers a fixed 190 bytes.
+        GoodFile(name: "ffmpeg-8k-mono-24.mp3", writer: "ffmpeg", format: .mp3, sampleRate: 8000, channels: 1, bitrate: 24),
+        GoodFile(name: "ffmpeg-16k-stereo-24.mp3", writer: "ffmpeg", format: .mp3, sampleRate: 16000, channels: 2, bitrate: 24),
     ]
 
     static var all: [GoodFile] { wavFiles + mp3Files }
@@ -135,6 +138,8 @@ enum Corpus {
         try Tool.run("ffmpeg", q + [src48k, "-c:a", "libmp3lame", "-b:a", "96k", p("ffmpeg-48k-stereo-96.mp3")])
         try Tool.run("ffmpeg", q + [src44k, "-c:a", "libmp3lame", "-q:a", "4", p("ffmpeg-44k-stereo-q4.mp3")])
         try Tool.run("sndfile-convert", [src44k, p("sndfile-44k-stereo.mp3")])
+        try Tool.run("ffmpeg", q + [src8km, "-c:a", "libmp3lame", "-b:a", "24k", p("ffmpeg-8k-mono-24.mp3")])
+        try Tool.run("ffmpeg", q + [src16k, "-c:a", "libmp3lame", "-b:a", "24k", p("ffmpeg-16k-stereo-24.mp3")])
         return dir
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Good files from several writers")
 struct GoodCorpusTests {
-    @Test("validates ok with the right format, rate, channels and ffprobe's duration",
+    @Test("validates ok with the right format, rate, channels and duration (decoded length for a gapless MP3, else ffprobe's)",
           arguments: Corpus.all.map(\.name))
     func goodFile(name: String) throws {
         let good = try #require(Corpus.good(name))
@@ -30,12 +30,22 @@ struct GoodCorpusTests {
                 #expect(r.frameCount == Int64(data.size / align))
             }
         }
-        let probe = try Tool.ffprobeDuration(path)
         let duration = try #require(r.durationSeconds)
-        let oneFrame = good.format == .mp3
-            ? Double(good.sampleRate >= 32000 ? 1152 : 576) / Double(good.sampleRate)
-            : 1.0 / Double(good.sampleRate)
-        #expect(abs(duration - probe) <= oneFrame + 1e-6, "\(name): ours \(duration) s, ffprobe \(probe) s")
+        if let gapless = r.gaplessDurationSeconds {
+            // The LAME tag gives delay and padding: the duration is what a decoder plays.
+            #expect(duration == gapless)
+            for decoder in ["ffmpeg", "mpg123"] {
+                let decoded = Double(try Tool.decodedSamples(path, decoder: decoder)) / Double(good.sampleRate)
+                #expect(abs(duration - decoded) <= 1.0 / Double(good.sampleRate) + 1e-9,
+                        "\(name): ours \(duration) s, \(decoder) decodes \(decoded) s")
+            }
+        } else {
+            let probe = try Tool.ffprobeDuration(path)
+            let oneFrame = good.format == .mp3
+                ? Double(good.sampleRate >= 32000 ? 1152 : 576) / Double(good.sampleRate)
+                : 1.0 / Double(good.sampleRate)
+            #expect(abs(duration - probe) <= oneFrame + 1e-6, "\(name): ours \(duration) s, ffprobe \(probe) s")
+        }
         // Nothing to repair in a good file, and repair leaves it alone.
         let dir = TempDir()
         let copy = try Corpus.copy(name, to: dir)
@@ -51,7 +61,35 @@ struct GoodCorpusTests {
         let gapless = try #require(r.gaplessDurationSeconds)
         // The source is exactly 2 s of audio.
         #expect(abs(gapless - 2.0) < 1.0 / 44100 + 1e-9, "gapless \(gapless)")
-        #expect((r.durationSeconds ?? 0) > gapless)
+        // The reported duration is the gapless one, not frames × 1152 / rate.
+        #expect(r.durationSeconds == gapless)
+        #expect(Double(r.frameCount ?? 0) * 1152 / 44100 > gapless + 0.02)
+        let decoded = try Tool.decodedSamples(try Corpus.path("lame-44k-stereo-128-id3v2.mp3"))
+        #expect(decoded == 88200, "ffmpeg decodes \(decoded) samples")
+    }
+
+    @Test("ffmpeg's LAME tag CRC over a fixed 190 bytes is recognised: its MPEG-2/2.5 files are ok",
+          arguments: ["ffmpeg-8k-mono-24.mp3", "ffmpeg-16k-stereo-24.mp3"])
+    func ffmpegTagCRC(name: String) throws {
+        let path = try Corpus.path(name)
+        let bytes = try Bytes.read(path)
+        // The file really is one where the readings differ: the tag ends before byte 190.
+        let ext = try #require(Bytes.find(bytes, "Lavc"))
+        let frameStart = try #require(Bytes.find(bytes, "Info")) - (name.contains("mono") ? 13 : 21)
+        #expect(ext - frameStart + 36 < 190, "tag ends at \(ext - frameStart + 36)")
+        let r = FileInspector.inspect(path: path)
+        #expect(r.verdict == .ok, "\(describe(r))")
+        #expect(r.lameTagCRC == .ffmpeg)
+        #expect(r.jsonLine.contains("\"lame_tag_crc\":\"ffmpeg\""), "\(r.jsonLine)")
+        // A LAME-made file matches LAME's reading.
+        #expect(FileInspector.inspect(path: try Corpus.path("lame-44k-stereo-128-id3v2.mp3")).lameTagCRC == .lame)
+        // A CRC that matches neither reading is still a warning.
+        let dir = TempDir()
+        var damaged = bytes
+        damaged[ext + 35] ^= 0x01
+        try Bytes.write(damaged, dir.file("damaged.mp3"))
+        let d = FileInspector.inspect(path: dir.file("damaged.mp3"))
+        #expect(d.verdict == .warning && d.has(.lameTagCRCMismatch) && d.lameTagCRC == .mismatch, "\(describe(d))")
     }
 
     @Test("an ID3v2 tag, an APE tag and an ID3v1 tag are skipped, not taken for garbage")

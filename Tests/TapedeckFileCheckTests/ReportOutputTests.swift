@@ -20,7 +20,7 @@ struct ReportOutputTests {
         #expect(reasons.first?["severity"] as? String == "broken")
         #expect(reasons.first?["code"] as? String == "data-truncated")
         let keys = ["path", "format", "sample_rate", "channels", "bits_per_sample", "bitrate_kbps", "vbr",
-                    "duration_seconds", "gapless_duration_seconds", "frames", "file_size", "verdict", "reasons"]
+                    "duration_seconds", "gapless_duration_seconds", "lame_tag_crc", "frames", "file_size", "verdict", "reasons"]
         var last = line.startIndex
         for k in keys {
             let range = try #require(line.range(of: "\"\(k)\":", range: last..<line.endIndex), "key \(k) missing or out of order")
@@ -49,6 +49,41 @@ struct ReportOutputTests {
         }
         #expect(lines[2].contains("128k CBR") && lines[2].contains("2.038 s") && lines[2].contains("warning"))
         #expect(lines[4] == "3 files: 1 ok, 1 warning, 1 broken")
+    }
+
+    @Test("control characters in names and messages are escaped in the table: no terminal escape, no forged row")
+    func tableEscapesControlCharacters() throws {
+        var lines: [String] = []
+        var t = ReportTable { lines.append($0) }
+        var a = FileReport(path: "evil\u{1B}]0;owned\u{07}\nfake.wav  wav  8000  1  16 bit  1.000 s  ok\\x.wav", format: .wav)
+        a.sampleRate = 8000; a.channels = 1; a.bitsPerSample = 16; a.durationSeconds = 1
+        a.add(.unreadable, .broken, "cannot open tab\there\u{9B}31m: Permission denied")
+        t.add(a)
+        t.finish()
+        #expect(lines == [
+            "FILE                                                                      FORMAT  RATE  CH  BITS/BITRATE  DURATION  VERDICT  REASONS",
+            "evil\\x1B]0;owned\\x07\\nfake.wav  wav  8000  1  16 bit  1.000 s  ok\\\\x.wav  wav     8000  1   16 bit        1.000 s   broken   cannot open tab\\there\\u{9B}31m: Permission denied",
+            "1 file: 0 ok, 0 warning, 1 broken",
+        ], "\(lines)")
+        #expect(lines.allSatisfy { !$0.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } })
+        // JSON keeps the name exact (escaped the JSON way).
+        #expect(a.jsonLine.hasPrefix(#"{"path":"evil\u001b]0;owned\u0007\nfake.wav"#), "\(a.jsonLine)")
+        // Repair's lines are escaped the same way.
+        let o = RepairOutcome(path: "x\u{1B}[2J\n.wav", status: .alreadyOK, destination: nil, changes: [], refusal: nil,
+                              before: a, after: nil)
+        #expect(o.summaryLine == "x\\x1B[2J\\n.wav: already ok")
+    }
+
+    @Test("a FIFO is refused at once, never opened for reading (which would block)")
+    func fifoRefused() throws {
+        let dir = TempDir()
+        let fifo = dir.file("pipe.mp3")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let r = FileInspector.inspect(path: fifo)
+        #expect(r.verdict == .broken && r.reasons.map(\.code) == [.notRegularFile], "\(describe(r))")
+        #expect(r.reasons.first?.message == "\(fifo) is a FIFO, not a regular file: not read")
+        let o = try FileRepairer.repair(path: fifo, output: nil, dryRun: false)
+        #expect(o.status == .refused && o.refusal == "\(fifo) is a FIFO, not a regular file: not read", "\(o.summaryLine)")
     }
 
     @Test("the walker finds audio files by extension, recursively and in order, without following directory links")

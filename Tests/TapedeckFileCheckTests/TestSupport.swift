@@ -33,7 +33,7 @@ enum Tool {
             if FileManager.default.isExecutableFile(atPath: p) { return p }
         }
         let package = ["sox": "sox", "lame": "lame", "ffmpeg": "ffmpeg", "ffprobe": "ffmpeg",
-                       "sndfile-convert": "sndfile-programs"][name] ?? name
+                       "sndfile-convert": "sndfile-programs", "mpg123": "mpg123"][name] ?? name
         throw ToolError(description: "test tool '\(name)' is not installed: apt-get install -y \(package)")
     }
 
@@ -41,6 +41,11 @@ enum Tool {
     /// when it fails.
     @discardableResult
     static func run(_ name: String, _ args: [String]) throws -> String {
+        String(decoding: try runData(name, args), as: UTF8.self)
+    }
+
+    /// Runs a tool and returns its standard output as bytes.
+    static func runData(_ name: String, _ args: [String]) throws -> Data {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try find(name))
         p.arguments = args
@@ -49,13 +54,27 @@ enum Tool {
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
+        // stderr is small; read stdout to the end first so a large output cannot block the tool.
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
             throw ToolError(description: "\(name) \(args.joined(separator: " ")) failed (\(p.terminationStatus)): \(String(decoding: e, as: UTF8.self))")
         }
-        return String(decoding: o, as: UTF8.self)
+        return o
+    }
+
+    /// Sample frames an independent decoder produces from an MP3: ffmpeg
+    /// (16-bit, one channel, at the file's own rate) or mpg123 (16-bit mono,
+    /// `-m`). Both honour the LAME tag's encoder delay and padding.
+    static func decodedSamples(_ path: String, decoder: String = "ffmpeg") throws -> Int {
+        let raw: Data
+        if decoder == "mpg123" {
+            raw = try runData("mpg123", ["-q", "-m", "-s", path])
+        } else {
+            raw = try runData("ffmpeg", ["-v", "error", "-i", path, "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "pipe:1"])
+        }
+        return raw.count / 2
     }
 
     static func ffprobeDuration(_ path: String) throws -> Double {

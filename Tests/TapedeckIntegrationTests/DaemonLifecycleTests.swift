@@ -115,10 +115,12 @@ import TapedeckTestSupport
         // Every file validates ok, with at least the audio up to the last checkpoint (1.5 s).
         let v = try Subprocess.run(Binaries.tapedeck, ["validate", "--json", daemon.spool])
         #expect(v.status == 0, "\(v.stdout)")
+        var rates: [String: Int] = [:]
         for line in v.stdout.split(separator: "\n") {
             let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
             #expect(o["verdict"] as? String == "ok", "\(line)")
             #expect((o["duration_seconds"] as? Double ?? 0) >= 1.5, "\(line)")
+            rates[o["path"] as? String ?? ""] = o["sample_rate"] as? Int
         }
         let c2 = try daemon.connect()
         let rows = (try? JSONSerialization.jsonObject(with: Data((c2.request(#"{"function":"recording_lookup","agent_user":"1000"}"#) ?? "").utf8))) as? [String: Any]
@@ -126,6 +128,14 @@ import TapedeckTestSupport
         #expect(recs.count == 2)
         #expect(recs.allSatisfy { $0["status"] as? String == "completed" && $0["cause"] as? String == "recovered" }, "\(recs)")
         #expect(recs.allSatisfy { ($0["duration_seconds"] as? Double ?? 0) >= 1.5 && ($0["size_bytes"] as? Int ?? 0) > 0 })
+        // The logged duration of the recovered MP3 is what a decoder plays of it (the
+        // encoder and decoder delay are not audio), not its frames' length.
+        let mp3 = try #require(recs.first { ($0["file_path"] as? String ?? "").hasSuffix(".mp3") }, "\(recs)")
+        let path = mp3["file_path"] as? String ?? ""
+        let rate = try #require(rates.first { $0.key.hasSuffix("/" + (path.split(separator: "/").last.map(String.init) ?? "")) }?.value, "\(rates)")
+        let decoded = try FileCheckRun.decodedSeconds(path, rate: rate)
+        let logged = mp3["duration_seconds"] as? Double ?? 0
+        #expect(abs(logged - decoded) <= 1.0 / Double(rate) + 1e-6, "log \(logged) s, ffmpeg decodes \(decoded) s")
         daemon.stop()
     }
 }

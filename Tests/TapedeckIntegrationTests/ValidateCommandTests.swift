@@ -15,7 +15,7 @@ enum FileCheckRun {
 
     /// The keys of a `--json` line, in their documented order.
     static let jsonKeys = ["path", "format", "sample_rate", "channels", "bits_per_sample", "bitrate_kbps", "vbr",
-                           "duration_seconds", "gapless_duration_seconds", "frames", "file_size", "verdict", "reasons"]
+                           "duration_seconds", "gapless_duration_seconds", "lame_tag_crc", "frames", "file_size", "verdict", "reasons"]
 
     /// Parses `validate --json` output: one object per line, every documented key
     /// present once, in order, and nothing else on stdout.
@@ -56,6 +56,18 @@ enum FileCheckRun {
         let r = try Subprocess.run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path])
         let text = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return try #require(Double(text), "ffprobe gave no duration for \(path): \(r.stderr)")
+    }
+
+    /// Seconds of audio ffmpeg decodes from an MP3 (it honours the LAME tag's
+    /// encoder delay and padding), counted from its raw 16-bit mono output.
+    static func decodedSeconds(_ path: String, rate: Int) throws -> Double {
+        // In the temporary directory: the file may sit on a full file system.
+        let raw = NSTemporaryDirectory() + "/tapedeck-decoded-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).raw"
+        defer { try? FileManager.default.removeItem(atPath: raw) }
+        let r = try Subprocess.run("ffmpeg", ["-v", "error", "-y", "-i", path, "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", raw])
+        try #require(r.status == 0, "ffmpeg: \(r.stderr)")
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: raw)[.size] as? Int)
+        return Double(size / 2) / Double(rate)
     }
 
     static func bytes(_ path: String) throws -> [UInt8] {
@@ -204,10 +216,16 @@ struct ValidateOwnRecordingsTests {
             #expect(frames.last.map { $0.offset + $0.length } == size)
             #expect(report["frames"] as? Int == frames.count - 1, "\(report)")
             let oneFrame = Double(samplesPerFrame) / Double(c.rate)
-            #expect(abs(duration - probe) <= oneFrame + 1e-6, "ours \(duration), ffprobe \(probe)")
-            // The LAME tag's delay and padding give back the recorded length.
+            // The frames are what ffprobe counts as the container's length…
+            let stream = Double((frames.count - 1) * samplesPerFrame) / Double(c.rate)
+            #expect(abs(stream - probe) <= oneFrame + 1e-6, "frames \(stream), ffprobe \(probe)")
+            // …but the LAME tag's delay and padding give back the recorded length, which
+            // is the duration reported and what a decoder plays.
             let gapless = try #require(report["gapless_duration_seconds"] as? Double, "\(report)")
             #expect(abs(gapless - Double(wanted) / Double(c.rate)) <= 1.0 / Double(c.rate) + 1e-6, "gapless \(gapless)")
+            #expect(duration == gapless, "\(report)")
+            let decoded = try FileCheckRun.decodedSeconds(out, rate: c.rate)
+            #expect(abs(duration - decoded) <= 1.0 / Double(c.rate) + 1e-6, "ours \(duration), ffmpeg decodes \(decoded)")
         }
         // Nothing to repair.
         let before = try FileCheckRun.bytes(out)
@@ -379,9 +397,14 @@ extension PulseAudioTests {
             let audioStart = frames[1].offset
             #expect(Array(fixed[audioStart...]) == Array(original[audioStart..<chainEnd]), "audio frames changed")
             let probe = try FileCheckRun.ffprobeDuration(repaired)
+            #expect(abs(probe - Double(audio * 576) / 8000) <= 576.0 / 8000 + 1e-6, "ffprobe \(probe)")
+            // The duration is what a decoder plays: the frames less the encoder delay
+            // and decoder delay (the end padding went with the lost end).
             let duration = try #require(after["duration_seconds"] as? Double)
-            #expect(abs(duration - Double(audio * 576) / 8000) < 1e-6)
-            #expect(abs(duration - probe) <= 576.0 / 8000 + 1e-6, "ours \(duration), ffprobe \(probe)")
+            #expect(after["gapless_duration_seconds"] as? Double == duration, "\(after)")
+            #expect(duration < Double(audio * 576) / 8000)
+            let decoded = try FileCheckRun.decodedSeconds(repaired, rate: 8000)
+            #expect(abs(duration - decoded) <= 1.0 / 8000 + 1e-6, "ours \(duration), ffmpeg decodes \(decoded)")
         }
     }
 }
@@ -411,7 +434,7 @@ struct ValidateCLITests {
     func table() throws {
         let dir = try TestDirectory("tapedeck-cli")
         let (a, b, c) = try sampleFiles(dir)
-        let mp3Duration = try FileCheckRun.ffprobeDuration(b)
+        let mp3Duration = try FileCheckRun.decodedSeconds(b, rate: 16000)
         let mp3Cell = String(format: "%.3f s", mp3Duration)
         #expect(mp3Cell.count == 7)
         let width = [a, b, c].map(\.count).max() ?? 0
@@ -543,5 +566,85 @@ struct ValidateCLITests {
         #expect(try FileCheckRun.bytes(dir.file("notes.txt")) == Array("not audio\n".utf8))
         let directory = try FileCheckRun.tapedeck(["repair", dir.path])
         #expect(directory.status == 1 && directory.stdout == "\(dir.path): refused: is a directory (repair takes files)\n")
+    }
+
+    /// Runs `tapedeck ARGS` on a FIFO and waits (30 s at most) for it to end. Had it
+    /// opened the FIFO for reading it would block for ever, so past the deadline a
+    /// writer is opened to release it and the test fails.
+    func runOnFIFO(_ args: [String], fifo: String) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = try Subprocess.launch(Binaries.tapedeck, args)
+        let deadline = Date().addingTimeInterval(30)
+        var status: Int32 = 0
+        var ended = false
+        while !ended && Date() < deadline {
+            ended = waitpid(p.pid, &status, WNOHANG) == p.pid
+            if !ended { usleep(20_000) }  // polling interval, not a wait for an event
+        }
+        if !ended {
+            let w = open(fifo, O_WRONLY | O_NONBLOCK)
+            if w >= 0 { close(w) }
+            Issue.record("tapedeck \(args.joined(separator: " ")) did not return within 30 s on a FIFO")
+            let r = p.wait()
+            return (r.status, r.stdout, r.stderr)
+        }
+        let out = p.stdoutSoFar, err = p.stderrSoFar
+        _ = p.wait()  // already reaped: only collects the output files
+        return ((status >> 8) & 0xFF, out, err)
+    }
+
+    @Test("a FIFO given to validate or repair is refused at once with a clear line and exit status 1")
+    func fifoRefused() throws {
+        let dir = try TestDirectory("tapedeck-cli")
+        let fifo = dir.file("pipe.mp3")
+        try #require(mkfifo(fifo, 0o644) == 0)
+        let message = "\(fifo) is a FIFO, not a regular file: not read"
+        func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, fifo.count - s.count)) }
+        let v = try runOnFIFO(["validate", fifo], fifo: fifo)
+        #expect(v.status == 1, "\(v.stdout)\(v.stderr)")
+        #expect(v.stdout == [pad("FILE") + "  FORMAT   RATE  CH  BITS/BITRATE  DURATION  VERDICT  REASONS",
+                             pad(fifo) + "  unknown  -     -   -             -         broken   " + message,
+                             "1 file: 0 ok, 0 warning, 1 broken", ""].joined(separator: "\n"), "\(v.stdout)")
+        let j = try runOnFIFO(["validate", "--json", fifo], fifo: fifo)
+        #expect(j.status == 1)
+        let report = try #require(try FileCheckRun.jsonLines(j.stdout).first)
+        #expect(FileCheckRun.reasonCodes(report) == ["not-regular-file"], "\(j.stdout)")
+        let r = try runOnFIFO(["repair", fifo], fifo: fifo)
+        #expect(r.status == 1 && r.stdout == "\(fifo): refused: \(message)\n", "\(r.stdout)\(r.stderr)")
+    }
+
+    @Test("a file name holding ESC and a newline is shown escaped in the table: exact output")
+    func controlCharactersEscaped() throws {
+        let dir = try TestDirectory("tapedeck-cli")
+        let (a, _, _) = try sampleFiles(dir)
+        let evil = dir.file("x\u{1B}[2J\nforged.wav  wav  8000  1  16 bit  1.000 s  ok")
+        try FileManager.default.copyItem(atPath: a, toPath: evil)
+        let shown = dir.path + "/x\\x1B[2J\\nforged.wav  wav  8000  1  16 bit  1.000 s  ok"
+        let v = try FileCheckRun.tapedeck(["validate", evil])
+        #expect(v.status == 0)
+        #expect(v.stdout == ["FILE" + String(repeating: " ", count: shown.count - 4) + "  FORMAT  RATE  CH  BITS/BITRATE  DURATION  VERDICT  REASONS",
+                             shown + "  wav     8000  1   16 bit        1.000 s   ok",
+                             "1 file: 1 ok, 0 warning, 0 broken", ""].joined(separator: "\n"), "\(v.stdout)")
+        #expect(!v.stdout.contains("\u{1B}"))
+        // --json keeps the exact name.
+        let j = try FileCheckRun.tapedeck(["validate", "--json", evil])
+        #expect(try FileCheckRun.jsonLines(j.stdout).first?["path"] as? String == evil)
+        // repair's lines too.
+        let r = try FileCheckRun.tapedeck(["repair", evil])
+        #expect(r.stdout == "\(shown): already ok\n", "\(r.stdout)")
+    }
+
+    @Test("an MP3 made by ffmpeg at 24 kbit/s (MPEG-2.5, its own LAME tag CRC) validates ok and --json says which CRC")
+    func ffmpegFileIsOK() throws {
+        let dir = try TestDirectory("tapedeck-cli")
+        let out = dir.file("ffmpeg.mp3")
+        let f = try Subprocess.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000:duration=5",
+                                              "-c:a", "libmp3lame", "-b:a", "24k", out])
+        try #require(f.status == 0, "ffmpeg: \(f.stderr)")
+        let (status, report) = try FileCheckRun.validateOne(out)
+        #expect(status == 0 && report["verdict"] as? String == "ok", "\(report)")
+        #expect(report["lame_tag_crc"] as? String == "ffmpeg", "\(report)")
+        #expect(report["duration_seconds"] as? Double == 5.0, "\(report)")
+        let table = try FileCheckRun.tapedeck(["validate", out])
+        #expect(table.stdout.hasSuffix("1 file: 1 ok, 0 warning, 0 broken\n"), "\(table.stdout)")
     }
 }

@@ -236,19 +236,33 @@ final class WriterService: @unchecked Sendable {
     private func salvage(_ writer: any AudioFileWriter, rate: Double) -> FinishedRecording {
         let path = writer.path
         if let f = try? writer.finish() {
-            return FinishedRecording(path: f.path, durationSeconds: f.durationSeconds, sizeBytes: Int64(f.sizeBytes))
+            // After a write error the writer's count may include samples that never
+            // reached the file: the row gets the duration of what is in it.
+            return FinishedRecording(path: f.path, durationSeconds: FileInspector.inspect(path: f.path).durationSeconds ?? f.durationSeconds,
+                                     sizeBytes: Int64(f.sizeBytes))
         }
         writer.abandon()
-        var problem: String?
-        do {
-            let outcome = try FileRepairer.repair(path: writer.partPath)
-            if outcome.status == .refused { problem = outcome.refusal }
-            try FileSystem.renameDurably(writer.partPath, to: path)
-        } catch {
-            problem = "\(error)"
+        var problems: [String] = []
+        if FileSystem.size(of: writer.partPath) != nil {
+            // Cut to the last whole frame and rewrite the header or Info tag in place:
+            // no copy, so this works on the full disk that ended the recording.
+            do {
+                let outcome = try FileRepairer.repair(path: writer.partPath)
+                if outcome.status == .refused, let refusal = outcome.refusal { problems.append(refusal) }
+            } catch {
+                problems.append("\(error)")
+            }
+            // The log row names the final path, so the file goes there whatever the repair did.
+            do {
+                try FileSystem.renameDurably(writer.partPath, to: path)
+            } catch {
+                problems.append("\(error)")
+            }
         }
-        if let problem { logger.error("recording file left unrepaired", metadata: ["path": "\(writer.partPath)", "error": "\(problem)"]) }
-        let final = problem == nil ? path : writer.partPath
+        let final = FileSystem.size(of: writer.partPath) == nil ? path : writer.partPath
+        if !problems.isEmpty {
+            logger.error("recording file not fully repaired", metadata: ["path": "\(final)", "error": "\(problems.joined(separator: "; "))"])
+        }
         return FinishedRecording(path: final, durationSeconds: FileInspector.inspect(path: final).durationSeconds ?? 0,
                                  sizeBytes: Int64(FileSystem.size(of: final) ?? 0))
     }
