@@ -108,14 +108,8 @@ extension PulseAudioTests {
                 Station(name: "st2", agent: "1001", device: "pa2", sink: "rtb" + tag, tones: (660, 1500)),
             ]
             let allTones = stations.flatMap { [$0.tones.agent, $0.tones.customer] }
-            var players: [RunningProcess] = []
-            defer { for p in players { p.signal(SIGKILL); _ = p.wait() } }
-            for s in stations {
-                try pulse.addNullSink(s.sink)
-                let wav = dir.file("\(s.name)-tones.wav")
-                try Sox.stereoTone(wav, left: s.tones.agent, right: s.tones.customer, seconds: 90)
-                players.append(try pulse.play(wav, sink: s.sink))
-            }
+            for s in stations { try pulse.addNullSink(s.sink) }
+            // The daemon opens the devices on idle sinks, as at boot before any call.
             let daemon = try Self.daemon(dir, stations, pulse: pulse)
             try daemon.start()
             defer { daemon.stop() }
@@ -140,6 +134,15 @@ extension PulseAudioTests {
                 return frames.allSatisfy { $0 >= 8000 } ? m : nil
             } ?? [:]
             #expect(c.request("function=health") == "OK: tapedeckd healthy - devices 2/2 up|stations 2|recordings 0")
+
+            // The calls: a tone on each leg of each station.
+            var players: [RunningProcess] = []
+            defer { for p in players { p.signal(SIGKILL); _ = p.wait() } }
+            for s in stations {
+                let wav = dir.file("\(s.name)-tones.wav")
+                try Sox.stereoTone(wav, left: s.tones.agent, right: s.tones.customer, seconds: 90)
+                players.append(try pulse.play(wav, sink: s.sink))
+            }
 
             for s in stations {
                 #expect(c.request("function=login&agent_user=\(s.agent)&station=\(s.name)&session_id=8600051")?.hasPrefix("SUCCESS") == true)
