@@ -38,8 +38,9 @@ extension AudioEngine {
     }
 
     /// Logs a device's stall once when it begins and once when its audio comes back
-    /// (the monitor's pass, every 250 ms).
+    /// (the monitor's pass, every 250 ms). A capture that failed is the loss's business.
     func noteStall(_ slot: DeviceSlot, _ stats: CaptureStats, now: Double) {
+        guard stats.state == .running else { return }
         let stall = DeliveryRules.stall(stats, now: now)
         guard slot.setStalled(stall != nil) else { return }
         if let stall {
