@@ -52,7 +52,8 @@ public struct RecordingSnapshot: Sendable, Hashable {
     // Optional keys: rendered only when set (issue 4 adds most of them).
     public var callID: String?
     public var leadID: String?
-    /// Completion cause: stopped, timeout, silence, key, call_end, logout, too_short, error.
+    /// Completion cause: stopped, timeout, silence, key, call_end, logout, too_short, error,
+    /// no_audio (``noAudioCause``) …
     public var cause: String?
     public var pausedSeconds: Double?
     public var maskedSeconds: Double?
@@ -60,6 +61,12 @@ public struct RecordingSnapshot: Sendable, Hashable {
     public var failureReason: String?
 
     public static let storageType = "local"
+    /// The cause of a recording whose device delivered no audio while it ran (status failed,
+    /// `reason` saying so): never a silent success.
+    public static let noAudioCause = "no_audio"
+
+    /// The device delivered no audio while this recording ran.
+    public var hadNoAudio: Bool { cause == Self.noAudioCause }
 
     public init(id: Int64, function: RecordingFunction, kind: Kind, status: Status, format: Format,
                 agentUser: String, sessionID: String, station: String, filename: String, filePath: String,

@@ -18,7 +18,12 @@ extension Reply {
             let word = function.word(for: .start) + (recording.stage?.value ?? "")
             return Text.line("SUCCESS: \(function.rawValue) function sent - ",
                              Text.sessionFields(agent, word, "", "", ""))
-        case .recordingStopped(let function, let agent, _):
+        case .recordingStopped(let function, let agent, let completed):
+            // A recording with no audio is not a success: the STOP failed line, with its reason.
+            if let empty = completed.first(where: \.hadNoAudio) {
+                let reason = empty.failureReason ?? RecordingSnapshot.noAudioCause
+                return ControlError.stopFailed(function, agent, reason: reason).textLine + "\n"
+            }
             return Text.line("SUCCESS: \(function.rawValue) function sent - ",
                              Text.sessionFields(agent, function.word(for: .stop), "", "", ""))
         case .recordingControlled(let function, let verb, let agent, _):

@@ -49,6 +49,8 @@ public struct CompletionCause: RawRepresentable, Sendable, Hashable, Codable,
     public static let diskFull: CompletionCause = "disk_full"
     /// The capture device went away.
     public static let deviceLost: CompletionCause = "device_lost"
+    /// The capture device delivered no audio while the recording ran (status `failed`).
+    public static let noAudio: CompletionCause = "no_audio"
     /// The daemon was asked to stop (SIGTERM) and finalised its recordings.
     public static let shutdown: CompletionCause = "shutdown"
 }

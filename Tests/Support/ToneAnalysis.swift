@@ -22,6 +22,27 @@ public enum ToneAnalysis {
         return (candidates[i], total > 0 ? powers[i] / total : 0)
     }
 
+    /// One window of a tone check: where it starts, and — when it has signal (RMS above
+    /// the threshold) — the strongest candidate frequency and its share of their power.
+    public struct Window: Sendable {
+        public var start: Int
+        public var dominant: (frequency: Double, share: Double)?
+    }
+
+    /// The `window`-sample windows of `samples` after the first one (a capture's first
+    /// moments may be silent), each analysed as ``Window`` says.
+    public static func windows(_ samples: [Int16], window: Int, among candidates: [Double], sampleRate: Int,
+                               threshold: Double = 1000) -> [Window] {
+        var out: [Window] = []
+        var i = window
+        while i + window <= samples.count {
+            let slice = samples[i..<(i + window)]
+            out.append(Window(start: i, dominant: rms(slice) > threshold ? dominant(slice, among: candidates, sampleRate: sampleRate) : nil))
+            i += window
+        }
+        return out
+    }
+
     /// Root mean square, in Int16 units.
     public static func rms(_ samples: ArraySlice<Int16>) -> Double {
         guard !samples.isEmpty else { return 0 }

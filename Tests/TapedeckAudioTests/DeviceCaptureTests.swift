@@ -200,3 +200,95 @@ final class ScriptedSource: CaptureSource, @unchecked Sendable {
         #expect(capture.taps.count == 2 && capture.taps[1].ring === b)
     }
 }
+
+/// A device that never delivers a full period, in one of the ways that can make a capture
+/// loop go round without blocking. It counts the turns (one wait each) and notes when the
+/// first and the `mark`-th began.
+final class UnproductiveSource: CaptureSource, @unchecked Sendable {
+    enum Behaviour: String, CaseIterable, Sendable {
+        /// Ready at once, then -EAGAIN (a PulseAudio stream that is starting).
+        case readyWithoutData
+        /// The wait returns "timed out" at once.
+        case waitReturnsAtOnce
+        /// Ready, then 0 frames (a file at its end).
+        case emptyRead
+        /// Ready, then one frame at a time.
+        case partialPeriods
+        /// An overrun at every read, recovered at once.
+        case overrunEveryRead
+        /// The wait itself reports -EAGAIN.
+        case waitFailsWithEAGAIN
+    }
+
+    let behaviour: Behaviour
+    let channels = 2, sampleRate = 8000, periodFrames = 160
+    let mark: Int
+    let turns = Atomic<Int>(0)
+    let firstTurnAt = Atomic<UInt64>(0)
+    let markTurnAt = Atomic<UInt64>(0)
+
+    init(_ behaviour: Behaviour, mark: Int) {
+        self.behaviour = behaviour
+        self.mark = mark
+    }
+
+    func start() -> Int32 { 0 }
+    func triggerTime() -> Double? { nil }
+    func recover(from error: Int32) -> Int32 { 0 }
+
+    func wait(timeoutMilliseconds: Int32) -> Int32 {
+        let n = turns.add(1, ordering: .relaxed).newValue
+        if n == 1 { firstTurnAt.store(MonotonicClock.nanoseconds(), ordering: .relaxed) }
+        if n == mark { markTurnAt.store(MonotonicClock.nanoseconds(), ordering: .relaxed) }
+        switch behaviour {
+        case .waitReturnsAtOnce: return 0
+        case .waitFailsWithEAGAIN: return -EAGAIN
+        default: return 1
+        }
+    }
+
+    func read(into buffer: UnsafeMutablePointer<Int16>, frames: Int) -> Int {
+        switch behaviour {
+        case .readyWithoutData, .waitReturnsAtOnce, .waitFailsWithEAGAIN: return -Int(EAGAIN)
+        case .emptyRead: return 0
+        case .partialPeriods:
+            buffer[0] = 1; buffer[1] = 2
+            return 1
+        case .overrunEveryRead: return -Int(EPIPE)
+        }
+    }
+}
+
+/// The capture thread runs at SCHED_FIFO when it may (the tests run as root): it must never
+/// go round its loop without blocking, or it starves everything else on the core.
+@Suite struct CaptureNeverSpinsTests {
+    @Test(arguments: UnproductiveSource.Behaviour.allCases)
+    func aTurnWithoutAFullPeriodLastsAQuarterPeriod(_ behaviour: UnproductiveSource.Behaviour) throws {
+        let mark = 21
+        let source = UnproductiveSource(behaviour, mark: mark)
+        let ring = HistoryRing(seconds: 1, sampleRate: 8000)
+        let capture = DeviceCapture(source: source, taps: [StationTap(ring: ring, agentChannel: 0, customerChannel: 1)])
+        let started = monotonicSeconds()
+        try capture.start()
+        // Wait (at most 10 s) for the mark-th turn.
+        let deadline = Date().addingTimeInterval(10)
+        while source.markTurnAt.load(ordering: .relaxed) == 0 && Date() < deadline { usleep(1000) }
+        let stats = capture.stats
+        capture.stop()
+        #expect(stats.state == .running)
+        let first = source.firstTurnAt.load(ordering: .relaxed), last = source.markTurnAt.load(ordering: .relaxed)
+        #expect(last > 0, "\(behaviour): only \(source.turns.load(ordering: .relaxed)) turns in 10 s")
+        // 20 turns after the first: at least 20 quarter periods of 5 ms (a little slack for
+        // the clock's granularity); a spinning loop does them in microseconds.
+        let took = Double(last &- first) / 1e9
+        #expect(took >= 20 * 0.005 * 0.98, "\(behaviour): 20 turns in \(took) s")
+        if behaviour == .partialPeriods {
+            #expect(stats.framesCaptured >= UInt64(mark - 1))
+            #expect(stats.lastAudioSeconds > started)
+        } else {
+            // No audio: the last-audio time is still the capture's start.
+            #expect(stats.framesCaptured == 0)
+            #expect(stats.lastAudioSeconds >= started - 0.001 && stats.lastAudioSeconds <= Double(first) / 1e9)
+        }
+    }
+}

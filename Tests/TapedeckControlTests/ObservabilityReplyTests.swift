@@ -17,6 +17,15 @@ import Testing
         return h
     }
 
+    /// pbx2 open but silent: stalled, not up.
+    static var oneStalled: HealthSnapshot {
+        var h = twoUp
+        h.devices[1] = .init(name: "pbx2", pcm: "hw:2", up: false, stalled: true, error: "no audio for 4.2 s")
+        h.stations[1].up = false
+        h.stations[1].stalled = true
+        return h
+    }
+
     static var allDown: HealthSnapshot {
         var h = oneDown
         h.devices[0] = .init(name: "pbx1", pcm: "hw:1", up: false)
@@ -81,6 +90,16 @@ import Testing
         #expect(Self.twoUp.status == .ok)
         #expect(Self.oneDown.status == .degraded)
         #expect(Self.allDown.status == .down)
+        #expect(Self.oneStalled.status == .degraded)
+        var bothStalled = Self.oneStalled
+        bothStalled.devices[0] = .init(name: "pbx1", pcm: "hw:1", up: false, stalled: true, error: "no audio for 2.0 s")
+        #expect(bothStalled.status == .down)
+    }
+
+    @Test func stalledDeviceInHealth() {
+        #expect(Fixture.text(.health(Self.oneStalled))
+                == "WARNING: tapedeckd degraded - devices 1/2 up|stations 2|recordings 2|pbx2 stalled: no audio for 4.2 s\n")
+        #expect(Fixture.json(.health(Self.oneStalled)) == #"{"data":{"status":"degraded","devices":[{"name":"pbx1","pcm":"hw:1","state":"up","error":null},{"name":"pbx2","pcm":"hw:2","state":"stalled","error":"no audio for 4.2 s"}],"stations":[{"name":"st1","device":"pbx1","state":"up","agent_user":"1000","recordings_active":2},{"name":"st2","device":"pbx2","state":"stalled","agent_user":null,"recordings_active":0}],"recordings_active":2,"uptime_seconds":3725.5}}"# + "\n")
     }
 
     @Test func healthText() {

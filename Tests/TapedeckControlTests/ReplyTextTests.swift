@@ -21,6 +21,29 @@ import Testing
                 == "ERROR: stop recording error - 1000|||||10.0.0.5|8600051|PAUSED\n")
     }
 
+    /// A recording whose device delivered no audio is no success: STOP / END answer the
+    /// "stop failed" line with its reason (the JSON form lists it, status failed).
+    @Test func stopOfARecordingWithNoAudio() {
+        var empty = Fixture.recording(status: .failed)
+        empty.cause = RecordingSnapshot.noAudioCause
+        empty.failureReason = "no audio: device pa delivered nothing in the 3.0 s the recording ran"
+        var fine = Fixture.recording(id: 43, status: .completed)
+        fine.cause = "stopped"
+        #expect(Fixture.text(.recordingStopped(.recording, agent, completed: [fine, empty]))
+                == "ERROR: stop recording error - 1000|no audio: device pa delivered nothing in the 3.0 s the recording ran||||10.0.0.5|8600051|PAUSED\n")
+        #expect(Fixture.text(.recordingStopped(.stereoRecording, agent, completed: [empty]))
+                == "ERROR: stop stereo_recording error - 1000|no audio: device pa delivered nothing in the 3.0 s the recording ran||||10.0.0.5|8600051|PAUSED\n")
+        // Any other failure keeps VICIdial's success line (the recording did stop).
+        var full = Fixture.recording(status: .failed)
+        full.cause = "disk_full"
+        #expect(Fixture.text(.recordingStopped(.recording, agent, completed: [full]))
+                == "SUCCESS: recording function sent - 1000|STOP||||10.0.0.5|8600051|PAUSED\n")
+        let json = Fixture.json(.recordingStopped(.recording, agent, completed: [empty]))
+        #expect(json.hasPrefix(#"{"data":{"recordings":[{"id":42,"#))
+        #expect(json.contains(#""status":"failed","#))
+        #expect(json.hasSuffix(#""cause":"no_audio","reason":"no audio: device pa delivered nothing in the 3.0 s the recording ran"}]}}"# + "\n"))
+    }
+
     @Test func recordingStatus() {
         let older = Fixture.recording(id: 41, start: Fixture.date.addingTimeInterval(-30), filename: "older")
         let newer = Fixture.recording(id: 42)

@@ -36,7 +36,8 @@ import Foundation
         var m = MetricsInput(counters: metrics.counters)
         m.activeByKind = ["mono": 1]
         m.devices = [
-            .init(name: "pbx1", up: true, framesCaptured: 480_000, overruns: 2, framesLost: 320),
+            // Open, and it captured, but nothing lately: stalled.
+            .init(name: "pbx1", up: true, framesCaptured: 480_000, overruns: 2, framesLost: 320, stalled: true),
             .init(name: "pbx \"2\"\\\n", up: false, framesCaptured: 0, overruns: 0, framesLost: 0),
         ]
         m.stations = [.init(name: "st1", ringFillRatio: 0.125), .init(name: "st2", ringFillRatio: 0)]
@@ -76,6 +77,10 @@ import Foundation
     # TYPE tapedeck_device_up gauge
     tapedeck_device_up{device="pbx1"} 1
     tapedeck_device_up{device="pbx \"2\"\\\n"} 0
+    # HELP tapedeck_device_stalled 1 while the device is open but has delivered no audio for 2 s or more, else 0.
+    # TYPE tapedeck_device_stalled gauge
+    tapedeck_device_stalled{device="pbx1"} 1
+    tapedeck_device_stalled{device="pbx \"2\"\\\n"} 0
     # HELP tapedeck_device_frames_captured_total Frames captured from the device.
     # TYPE tapedeck_device_frames_captured_total counter
     tapedeck_device_frames_captured_total{device="pbx1"} 480000

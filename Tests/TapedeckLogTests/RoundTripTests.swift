@@ -84,9 +84,10 @@ import Testing
 
     @Test func causeConstantsAreVICIdialWords() {
         let words: [CompletionCause] = [.stopped, .timeout, .silence, .key, .callEnd, .logout, .tooShort, .error,
-                                        .recovered, .diskFull, .deviceLost, .shutdown]
+                                        .recovered, .diskFull, .deviceLost, .shutdown, .noAudio]
         #expect(words.map(\.rawValue) == ["stopped", "timeout", "silence", "key", "call_end", "logout",
-                                          "too_short", "error", "recovered", "disk_full", "device_lost", "shutdown"])
+                                          "too_short", "error", "recovered", "disk_full", "device_lost", "shutdown",
+                                          "no_audio"])
         #expect(RecordingStatus.allCases.map(\.rawValue) == ["started", "completed", "failed", "discarded"])
     }
 

@@ -32,6 +32,9 @@ public final class ALSACapturePCM: CaptureSource, @unchecked Sendable {
     public let bufferFrames: Int
     private let pcm: OpaquePointer
     private let status: OpaquePointer
+    /// The PCM's poll descriptors (filled anew by every `wait`, allocated once here).
+    private let pollFDs: UnsafeMutablePointer<pollfd>
+    private let pollCount: Int
 
     /// Opens `name` (`hw:1,0`, `plughw:1,0` or any PCM of the ALSA configuration) with
     /// exactly the rate and channel count asked for.
@@ -81,6 +84,9 @@ public final class ALSACapturePCM: CaptureSource, @unchecked Sendable {
                       "set monotonic timestamps")
             try check(snd_pcm_sw_params(pcm, sw), "apply software parameters")
             try check(snd_pcm_prepare(pcm), "prepare")
+            let descriptors = snd_pcm_poll_descriptors_count(pcm)
+            if descriptors <= 0 { try check(descriptors < 0 ? descriptors : -EINVAL, "count poll descriptors") }
+            self.pollCount = Int(descriptors)
             self.periodFrames = Int(period)
             self.bufferFrames = Int(buffer)
         } catch {
@@ -92,6 +98,8 @@ public final class ALSACapturePCM: CaptureSource, @unchecked Sendable {
         }
         snd_pcm_hw_params_free(hw)
         snd_pcm_sw_params_free(sw)
+        self.pollFDs = .allocate(capacity: pollCount)
+        self.pollFDs.initialize(repeating: pollfd(), count: pollCount)
         self.pcm = pcm
         self.status = st!
         self.name = name
@@ -102,11 +110,43 @@ public final class ALSACapturePCM: CaptureSource, @unchecked Sendable {
     deinit {
         snd_pcm_close(pcm)
         snd_pcm_status_free(status)
+        pollFDs.deallocate()
     }
 
     public func start() -> Int32 { snd_pcm_start(pcm) }
 
-    public func wait(timeoutMilliseconds: Int32) -> Int32 { snd_pcm_wait(pcm, timeoutMilliseconds) }
+    /// One poll at most, unlike `snd_pcm_wait`: that one polls again at once whenever the
+    /// descriptors wake without the PCM being readable, and a plugin whose descriptor stays
+    /// readable while its stream is not (ALSA's `pulse` plugin, while PulseAudio starts the
+    /// stream) keeps it polling without end — a busy SCHED_FIFO thread that starves the
+    /// sound server it waits for. Here such a wake-up returns 0, and the capture loop paces
+    /// itself before it waits again.
+    public func wait(timeoutMilliseconds: Int32) -> Int32 {
+        // A period already there (or an xrun): no need to poll.
+        let avail = snd_pcm_avail_update(pcm)
+        if avail < 0 { return Int32(clamping: avail) }
+        if avail >= snd_pcm_sframes_t(periodFrames) { return 1 }
+        let count = snd_pcm_poll_descriptors(pcm, pollFDs, UInt32(pollCount))
+        if count < 0 { return count }
+        let rc = poll(pollFDs, nfds_t(count), timeoutMilliseconds)
+        if rc < 0 { return errno == EINTR ? 0 : -errno }
+        if rc == 0 { return 0 }
+        var revents: UInt16 = 0
+        let err = snd_pcm_poll_descriptors_revents(pcm, pollFDs, UInt32(count), &revents)
+        if err < 0 { return err }
+        if revents & UInt16(POLLERR | POLLNVAL) != 0 { return stateError() }
+        return revents & UInt16(POLLIN) != 0 ? 1 : 0
+    }
+
+    /// What a PCM whose descriptors report an error is in, as an ALSA error.
+    private func stateError() -> Int32 {
+        switch snd_pcm_state(pcm) {
+        case SND_PCM_STATE_XRUN: -EPIPE
+        case SND_PCM_STATE_SUSPENDED: -ESTRPIPE
+        case SND_PCM_STATE_DISCONNECTED: -ENODEV
+        default: -EIO
+        }
+    }
 
     public func read(into buffer: UnsafeMutablePointer<Int16>, frames: Int) -> Int {
         Int(snd_pcm_readi(pcm, buffer, snd_pcm_uframes_t(frames)))

@@ -30,6 +30,9 @@ public struct CaptureStats: Sendable, Equatable {
     public var framesGapFilled: UInt64
     /// The ALSA error (negative errno) that ended capture, if any.
     public var errorCode: Int32
+    /// When the device last delivered frames (`monotonicSeconds()`), or when its capture
+    /// started if it has delivered none yet: how long a running device has gone without audio.
+    public var lastAudioSeconds: Double = 0
 
     /// A device that never opened: failed with `errorCode`, nothing counted.
     public static func neverOpened(errorCode: Int32) -> CaptureStats {
@@ -43,6 +46,12 @@ public struct CaptureStats: Sendable, Equatable {
 /// one period and copies each station's pair of channels into its ring. It never
 /// allocates, locks, logs or awaits: results are published through atomics. (Only with
 /// a `pacer`, in benchmarks, does it block outside ALSA: on the pacer.)
+///
+/// It never spins: a turn of the loop that reads less than it asked for — nothing yet
+/// (`-EAGAIN`, a wait that returns at once), an error recovered, a file at its end, a
+/// partial period — lasts at least a quarter of a period (it sleeps out the rest). A
+/// device that reports ready without data (a PulseAudio stream starting) would otherwise
+/// keep a SCHED_FIFO thread busy and starve the sound server it waits for.
 public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
     public let source: Source
     /// The stations fed, replaceable while capture runs (`replaceTaps`).
@@ -66,6 +75,8 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
     private let overruns = Atomic<UInt64>(0)
     private let suspends = Atomic<UInt64>(0)
     private let gapFilled = Atomic<UInt64>(0)
+    /// `MonotonicClock` nanoseconds of the last frames read (of the start before any).
+    private let lastAudio = Atomic<UInt64>(0)
     private var thread: pthread_t?
 
     public init(source: Source, taps: [StationTap], stopAfterFrames: Int? = nil,
@@ -109,6 +120,7 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
     @discardableResult
     public func start(name: String = "tapedeck-cap") throws(Errno) -> Bool {
         precondition(thread == nil, "capture already started")
+        lastAudio.store(MonotonicClock.nanoseconds(), ordering: .relaxed)
         state.store(CaptureState.running.rawValue, ordering: .releasing)
         let spawned = try RealtimeThread.spawn(name: name) { [self] in self.run() }
         thread = spawned.thread
@@ -129,7 +141,8 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
                      overruns: overruns.load(ordering: .relaxed),
                      suspends: suspends.load(ordering: .relaxed),
                      framesGapFilled: gapFilled.load(ordering: .relaxed),
-                     errorCode: errorCode.load(ordering: .relaxed))
+                     errorCode: errorCode.load(ordering: .relaxed),
+                     lastAudioSeconds: Double(lastAudio.load(ordering: .relaxed)) / 1e9)
     }
 
     private func fail(_ code: Int32) {
@@ -144,6 +157,8 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
         let channels = source.channels
         let rate = Double(source.sampleRate)
         let timeout = Int32(max(50, 4 * period * 1000 / source.sampleRate))
+        // The least a turn that reads less than it asked for lasts (see the type's notes).
+        let quarterPeriod = UInt64(period) * 250_000_000 / UInt64(source.sampleRate)
         var rc = source.start()
         if rc < 0 { fail(rc); return }
         // Overrun accounting: frames read since the stream (re)started at `anchor`.
@@ -155,6 +170,7 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
         // The pacer's two gates, taken once (no reference counting per period).
         let readerGate = pacer?.reader, capturedGate = pacer?.captured
         while !stopRequested.load(ordering: .relaxed) && budget > 0 {
+            let turnBegan = MonotonicClock.nanoseconds()
             // A new list since the last period: drop the old one first (the table still
             // holds it, so this frees nothing), then take the new one.
             let current = tapTable.generation()
@@ -178,9 +194,9 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
                 }
                 if stopRequested.load(ordering: .relaxed) { break }
             }
+            let wanted = min(period, budget)
             let ready = source.wait(timeoutMilliseconds: timeout)
-            if ready == 0 { continue }
-            let n = ready < 0 ? Int(ready) : source.read(into: buffer, frames: min(period, budget))
+            let n = ready < 0 ? Int(ready) : ready == 0 ? 0 : source.read(into: buffer, frames: wanted)
             if n > 0 {
                 for tap in taps {
                     tap.ring.write(from: buffer, frames: n, stride: channels,
@@ -190,12 +206,10 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
                 sinceAnchor += n
                 budget -= n
                 captured.add(UInt64(n), ordering: .relaxed)
-            } else if n == 0 {
-                // Ready but empty: a file-backed device at its end. Idle one period.
-                var ts = timespec(tv_sec: 0, tv_nsec: Int(period) * 1_000_000_000 / source.sampleRate)
-                nanosleep(&ts, nil)
-            } else if n == -Int(EAGAIN) {
-                continue
+                lastAudio.store(MonotonicClock.nanoseconds(), ordering: .relaxed)
+            } else if n == 0 || n == -Int(EAGAIN) {
+                // The wait timed out, or the device was ready without data (a file-backed
+                // device at its end, a stream still starting): nothing to do but pace below.
             } else if n == -Int(EPIPE) || n == -Int(ESTRPIPE) {
                 if n == -Int(EPIPE) {
                     overruns.add(1, ordering: .relaxed)
@@ -218,6 +232,8 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
                 fail(Int32(n))   // -ENODEV, -EIO, -EBADFD…: the device is gone
                 return
             }
+            // Never spin: a turn that read less than it asked for lasts a quarter period.
+            if n < wanted { MonotonicClock.sleep(until: turnBegan + quarterPeriod) }
         }
         state.store(CaptureState.stopped.rawValue, ordering: .releasing)
     }

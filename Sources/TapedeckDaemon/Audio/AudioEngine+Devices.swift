@@ -12,6 +12,8 @@ final class DeviceSlot: @unchecked Sendable {
         var earlier = CaptureStats.neverOpened(errorCode: 0)
         /// Why the device is down, while it is.
         var down: String?
+        /// A stall was logged and audio has not come back since.
+        var stalled = false
         var backoff = 1.0
         var nextAttempt = 0.0
     }
@@ -37,6 +39,14 @@ final class DeviceSlot: @unchecked Sendable {
     }
     var downReason: String? { state.withLock { $0.down } }
 
+    /// Records whether the device is stalled; returns whether that changed.
+    func setStalled(_ stalled: Bool) -> Bool {
+        state.withLock { s in
+            defer { s.stalled = stalled }
+            return s.stalled != stalled
+        }
+    }
+
     func markDown(_ reason: String, now: Double) {
         state.withLock { $0.down = reason; $0.backoff = 1; $0.nextAttempt = now + 1 }
     }
@@ -61,6 +71,7 @@ final class DeviceSlot: @unchecked Sendable {
             s.earlier.framesGapFilled += counted.framesGapFilled
             s.capture = capture
             s.down = nil
+            s.stalled = false
             return old
         }
     }
@@ -113,6 +124,7 @@ extension AudioEngine {
         let name = slot.config.name
         if slot.downReason == nil {
             let stats = slot.capture.stats
+            noteStall(slot, stats, now: now)
             guard stats.state == .failed else { return }
             let reason = ALSAError(device: slot.config.pcm, operation: "capture", code: stats.errorCode).description
             slot.markDown(reason, now: now)

@@ -144,7 +144,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         }
         logger.info("capturing", metadata: ["device": "\(device.name)", "pcm": "\(device.pcm)",
                                             "rate": "\(device.format.sampleRate)", "channels": "\(device.format.channels)",
-                                            "stations": "\(taps.count)"])
+                                            "stations": "\(taps.count)", "scheduling": "\(realtime ? "SCHED_FIFO" : "normal")"])
         return capture
     }
 
@@ -322,10 +322,12 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
     }
 
     public func onAutoEnd(_ handler: @escaping @Sendable (any RecordingHandle, FinishedRecording) -> Void) {
-        writer.onAutoEnd = { handler($0, $1) }
+        writer.onAutoEnd = { [weak self] h, r in handler(h, self?.judgingAudio(r, of: h, endedAt: monotonicSeconds()) ?? r) }
     }
 
     public func finish(_ handles: [any RecordingHandle]) -> [FinishedRecording] {
-        writer.finish(handles.map { $0 as! LiveRecordingHandle })
+        let live = handles.map { $0 as! LiveRecordingHandle }
+        let endedAt = monotonicSeconds()
+        return zip(live, writer.finish(live)).map { judgingAudio($1, of: $0, endedAt: endedAt) }
     }
 }

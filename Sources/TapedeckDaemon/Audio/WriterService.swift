@@ -26,12 +26,18 @@ final class LiveRecordingHandle: RecordingHandle, @unchecked Sendable {
     var result: FinishedRecording?
     /// The write error that ended the file early, if any (writer thread only).
     var failure: WriterError?
+    /// The ring's write position and the monotonic time when the recording started: what
+    /// tells whether its device delivered any audio while it ran.
+    let startWritePosition: UInt64
+    let startedAt: Double
 
     init(plan: RecordingPlan, ring: HistoryRing, pipeline: RecordingPipeline) {
         self.plan = plan
         self.ring = ring
         self.pipeline = pipeline
         self.position = Atomic(pipeline.cursor.position)
+        self.startWritePosition = ring.writePosition
+        self.startedAt = monotonicSeconds()
     }
 
     var secondsWritten: Double { Double(frames.load(ordering: .relaxed)) / Double(ring.sampleRate) }

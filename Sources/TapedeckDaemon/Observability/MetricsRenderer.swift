@@ -10,6 +10,8 @@ struct MetricsInput: Sendable, Equatable {
         var overruns: UInt64
         /// Frames lost to overruns and suspends (replaced by silence).
         var framesLost: UInt64
+        /// Open, but it has delivered no audio for `DeliveryRules.stallSeconds` or more.
+        var stalled = false
     }
 
     struct Station: Sendable, Equatable {
@@ -58,6 +60,9 @@ enum MetricsRenderer {
 
         out.family("tapedeck_device_up", .gauge, "1 while the device captures, 0 when it is down.")
         for d in m.devices { out.sample("tapedeck_device_up", ["device": d.name], d.up ? 1 : 0) }
+        out.family("tapedeck_device_stalled", .gauge,
+                   "1 while the device is open but has delivered no audio for \(Exposition.number(DeliveryRules.stallSeconds)) s or more, else 0.")
+        for d in m.devices { out.sample("tapedeck_device_stalled", ["device": d.name], d.stalled ? 1 : 0) }
         out.family("tapedeck_device_frames_captured_total", .counter, "Frames captured from the device.")
         for d in m.devices { out.sample("tapedeck_device_frames_captured_total", ["device": d.name], d.framesCaptured) }
         out.family("tapedeck_device_overruns_total", .counter, "Capture overruns (xruns) on the device.")

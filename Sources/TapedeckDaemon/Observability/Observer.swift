@@ -39,7 +39,8 @@ final class Observer: Sendable {
         for d in layout.devices {
             guard let stats = engine.captureStats(device: d.name) else { continue }
             m.devices.append(.init(name: d.name, up: engine.captureProblem(device: d.name) == nil, framesCaptured: stats.framesCaptured,
-                                   overruns: stats.overruns, framesLost: stats.framesGapFilled))
+                                   overruns: stats.overruns, framesLost: stats.framesGapFilled,
+                                   stalled: engine.captureStall(device: d.name) != nil))
         }
         let lags = engine.ringLags()
         var lagSeconds = 0.0
@@ -59,15 +60,19 @@ final class Observer: Sendable {
         let layout = self.layout
         let devices = layout.devices.map { d in
             let problem = engine.captureProblem(device: d.name)
-            return HealthSnapshot.Device(name: d.name, pcm: d.pcm, up: problem == nil, error: problem)
+            // Open but silent for a while: stalled, a problem as much as a device that is down.
+            let stall = problem == nil ? engine.captureStall(device: d.name) : nil
+            return HealthSnapshot.Device(name: d.name, pcm: d.pcm, up: problem == nil && stall == nil, stalled: stall != nil,
+                                         error: problem ?? stall.map { "no audio for \(DeliveryRules.seconds($0))" })
         }
         let up = Dictionary(devices.map { ($0.name, $0.up) }, uniquingKeysWith: { a, _ in a })
+        let stalled = Dictionary(devices.map { ($0.name, $0.stalled) }, uniquingKeysWith: { a, _ in a })
         let agents = Dictionary(controller.agents.map { ($0.station, $0.agentUser) }, uniquingKeysWith: { a, _ in a })
         let active = controller.activeRecordings
         var perStation: [String: Int] = [:]
         for r in active { perStation[r.station, default: 0] += 1 }
         let stations = layout.stations.map { s in
-            HealthSnapshot.Station(name: s.name, device: s.device, up: up[s.device] ?? false,
+            HealthSnapshot.Station(name: s.name, device: s.device, up: up[s.device] ?? false, stalled: stalled[s.device] ?? false,
                                    agentUser: agents[s.name], recordingsActive: perStation[s.name] ?? 0)
         }
         let elapsed = startedAt.duration(to: .now).components

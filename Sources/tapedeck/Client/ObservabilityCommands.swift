@@ -79,7 +79,7 @@ struct Health: ParsableCommand {
         discussion: """
             Prints the daemon's one line (OK: …, WARNING: …, CRITICAL: …), or with --json \
             its reply object. Exit status (the Nagios plugin convention): 0 OK (every \
-            device captures), 1 WARNING (degraded: some device is down), 2 CRITICAL (no \
+            device captures), 1 WARNING (degraded: some device is down or stalled), 2 CRITICAL (no \
             device captures, or the daemon cannot be reached or does not answer in time: \
             a line `CRITICAL: tapedeckd unreachable - …` is printed), 3 UNKNOWN (an error \
             reply or a reply it does not know). See docs/operations.md.

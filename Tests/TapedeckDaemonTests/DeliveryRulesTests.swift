@@ -1,0 +1,49 @@
+import Testing
+@testable import TapedeckDaemon
+import TapedeckAudio
+
+/// When a device counts as stalled and a recording as having had no audio.
+@Suite struct DeliveryRulesTests {
+    func stats(_ state: CaptureState, lastAudio: Double) -> CaptureStats {
+        var s = CaptureStats.neverOpened(errorCode: 0)
+        s.state = state
+        s.framesCaptured = 8000
+        s.lastAudioSeconds = lastAudio
+        return s
+    }
+
+    @Test func aRunningDeviceStallsAfterTwoSecondsWithoutAudio() {
+        #expect(DeliveryRules.stall(stats(.running, lastAudio: 100), now: 101.99) == nil)
+        #expect(DeliveryRules.stall(stats(.running, lastAudio: 100), now: 102) == 2)
+        #expect(DeliveryRules.stall(stats(.running, lastAudio: 100), now: 113.5) == 13.5)
+        // Failed or stopped: down, not stalled.
+        #expect(DeliveryRules.stall(stats(.failed, lastAudio: 100), now: 200) == nil)
+        #expect(DeliveryRules.stall(stats(.stopped, lastAudio: 100), now: 200) == nil)
+    }
+
+    @Test func theBoundForAnEmptyRecordingIsHalfASecondOrTheDeviceBuffer() {
+        // 20 ms × 8 periods = 0.16 s: half a second.
+        #expect(DeliveryRules(format: CaptureFormat(sampleRate: 8000, channels: 2)).emptyAfterSeconds == 0.5)
+        // 100 ms × 8 = 0.8 s.
+        let slow = DeliveryRules(format: CaptureFormat(sampleRate: 8000, channels: 2, periodMilliseconds: 100))
+        #expect(abs(slow.bufferSeconds - 0.8) < 1e-9)
+        #expect(slow.emptyAfterSeconds == slow.bufferSeconds)
+    }
+
+    @Test func aRecordingHadNoAudioWhenNothingArrivedWhileItRan() {
+        let rules = DeliveryRules(bufferSeconds: 0.16)
+        #expect(rules.hadNoAudio(framesArrived: 0, ranSeconds: 3, deviceStalled: false))
+        #expect(rules.hadNoAudio(framesArrived: 0, ranSeconds: 0.5, deviceStalled: false))
+        // Something arrived: audio, however little.
+        #expect(!rules.hadNoAudio(framesArrived: 1, ranSeconds: 60, deviceStalled: true))
+        // Ended between two periods on a device that delivers: a short recording, not a failure.
+        #expect(!rules.hadNoAudio(framesArrived: 0, ranSeconds: 0.01, deviceStalled: false))
+        // On a stalled device even a short one got nothing.
+        #expect(rules.hadNoAudio(framesArrived: 0, ranSeconds: 0.01, deviceStalled: true))
+    }
+
+    @Test func secondsToATenth() {
+        #expect(DeliveryRules.seconds(2) == "2.0 s")
+        #expect(DeliveryRules.seconds(13.46) == "13.5 s")
+    }
+}
