@@ -22,10 +22,10 @@ extension TapedeckConfiguration {
 
     static func parse(bytes: [UInt8], source: String) throws(ConfigError) -> TapedeckConfiguration {
         let text = try decodeText(bytes, source: source)
-        if let header = TableHeaderCheck.firstUnsafeHeader(bytes) {
-            // toml++ would abort on this header: report an error before it, else this one.
-            _ = try table(String(decoding: bytes[..<header.lineStart], as: UTF8.self), source: source)
-            throw ConfigError(source: source, key: nil, problem: header.problem)
+        if let trap = TOMLPreflight.firstTrap(bytes) {
+            // toml++ would abort on it: report an error before its statement, else this one.
+            _ = try table(String(decoding: bytes[..<trap.statementStart], as: UTF8.self), source: source)
+            throw ConfigError(source: source, key: nil, problem: trap.problem)
         }
         return try ConfigReader(source: source).configuration(Node.table(table(text, source: source)))
     }

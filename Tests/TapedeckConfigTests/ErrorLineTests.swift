@@ -172,8 +172,12 @@ import TapedeckConfig
         Case("[\nserver_ip = \"10.0.0.5\"\n", "\(etc): line 1, column 2: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '\\n'"),
         Case("# [!x]\nspool = '''\n[!x]'''\nx = [\n[\n1]]\n[\t.control]\n", "\(etc): line 7, column 3: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '.'"),
         Case("[é]\n", "\(etc): line 1, column 2: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '\\u00E9'"),
-        // An error before such a header is the one reported.
+        // A '}' where an array expects a value (toml++ would abort on it too).
+        Case("server_ip = \"10.0.0.5\"\nx = [1, [2, }]]\n", "\(etc): line 2, column 13: TOML syntax error while parsing array: expected value or closing ']', saw '}'"),
+        Case("x = [\n  # none\n  }\n", "\(etc): line 3, column 3: TOML syntax error while parsing array: expected value or closing ']', saw '}'"),
+        // An error before either is the one reported.
         Case("server_ip = \n[!x]\n", "\(etc): line 1, column 13: TOML syntax error while parsing key-value pair: expected value, saw '\\n'"),
+        Case("server_ip = 1\nserver_ip = 2\nx = [}]\n", "\(etc): line 2, column 13: TOML syntax error while parsing key-value pair: cannot redefine existing integer 'server_ip'"),
     ]
 
     @Test(arguments: topLevel) func topLevelKeys(_ c: Case) { #expect(errorLine(c.text) == c.line) }
@@ -183,8 +187,8 @@ import TapedeckConfig
     @Test(arguments: stations) func stationKeys(_ c: Case) { #expect(errorLine(c.text) == c.line) }
     @Test(arguments: syntax) func syntaxErrors(_ c: Case) { #expect(errorLine(c.text) == c.line) }
 
-    @Test func bracketsInCommentsStringsAndValuesAreNoTableHeaders() {
-        let text = toml(top: "server_ip = \"10.0.0.5\" # [!x]\n# [\n\"[!\" = '''\n[!x]\n'''\nx = [\n  [\n1], [ \"#\" ],\n[ \"]\" ] ]")
+    @Test func bracketsInCommentsStringsAndValuesAreNotMistaken() {
+        let text = toml(top: "server_ip = \"10.0.0.5\" # [!x]\n# [\n\"[!\" = '''\n[!x]\n'''\nx = [\n  [\n1], [ \"#\" ],\n[ \"]\" ], {}, { a = [ 1, ] } ]\ny = { a = \"}\", b = [ \"[}\" ] }")
         #expect(errorLine(text) == "\(etc): unknown key \"[!\"")
     }
 

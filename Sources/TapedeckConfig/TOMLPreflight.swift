@@ -1,22 +1,24 @@
-/// Finds the table headers that toml++ (the parser inside TOMLKit) cannot be given:
-/// one whose name starts with a character that cannot start a key (`[!station]`,
-/// `[ .a]`, `[[#x]]`, a `[` alone on its line). toml++ asserts on them, which aborts
-/// the process; such a file is refused with this syntax error instead.
+/// Finds what toml++ (the parser inside TOMLKit) cannot be given: input on which one of
+/// its assertions fails, which aborts the process. Two such places are known, and a
+/// file with one is refused with this syntax error instead:
+/// - a table header whose name starts with a character that cannot start a key
+///   (`[!station]`, `[ .a]`, `[[#x]]`, a `[` at the end of a line);
+/// - a `}` where an array expects a value (`[ } ]`, `[1, }`).
 ///
-/// A lexer just good enough to tell headers apart: it skips comments and strings
-/// (basic, literal, multi-line) and counts the brackets and braces of values, so a
-/// `[` is a header only at the start of a line outside any value. In a file that is
-/// invalid before that point the count may be wrong; the caller first has toml++
-/// parse what comes before the header, so that earlier error is the one reported.
-enum TableHeaderCheck {
+/// A lexer just good enough for that: it skips comments and strings (basic, literal,
+/// multi-line) and follows the brackets and braces of values, so a `[` is a header
+/// only at the start of a line outside any value. In a file that is invalid before
+/// that point it may be wrong; the caller first has toml++ parse the lines before the
+/// statement, so that an earlier error is the one reported.
+enum TOMLPreflight {
     struct Finding: Equatable {
-        /// Where the header's line starts (a byte offset).
-        let lineStart: Int
+        /// Where the line of the statement holding it starts (a byte offset).
+        let statementStart: Int
         /// `line L, column C: TOML syntax error ...`, as for toml++'s errors.
         let problem: String
     }
 
-    static func firstUnsafeHeader(_ b: [UInt8]) -> Finding? {
+    static func firstTrap(_ b: [UInt8]) -> Finding? {
         var lexer = Lexer(b: b)
         return lexer.run()
     }
@@ -33,13 +35,16 @@ enum TableHeaderCheck {
         }
 
         mutating func run() -> Finding? {
-            var depth = 0            // open [ and { of values
-            var atLineStart = true   // nothing but blanks yet on this line, outside values
+            var open: [UInt8] = []      // the [ and { of the values open here
+            var statementStart = 0
+            var atLineStart = true      // nothing but blanks yet on this line, outside values
             var inHeader = false
+            var elementStart = false    // right after an array's [ or , (blanks and comments aside)
             while i < b.count {
-                switch b[i] {
+                let c = b[i]
+                switch c {
                 case 0x0A:
-                    if depth == 0 { atLineStart = true; inHeader = false }
+                    if open.isEmpty { atLineStart = true; inHeader = false }
                     step()
                 case 0x20, 0x09, 0x0D:
                     step()
@@ -48,36 +53,60 @@ enum TableHeaderCheck {
                 case UInt8(ascii: "\""), UInt8(ascii: "'"):
                     skipString()
                     atLineStart = false
+                    elementStart = false
                 case UInt8(ascii: "["):
-                    if atLineStart && depth == 0 {
-                        if let finding = checkHeader() { return finding }
+                    if atLineStart && open.isEmpty {
+                        if let problem = checkHeader() { return Finding(statementStart: lineStart, problem: problem) }
                         inHeader = true
+                        elementStart = false
                     } else if !inHeader {
-                        depth += 1
+                        if open.isEmpty { statementStart = lineStart }
+                        open.append(c)
+                        elementStart = true
                     }
                     atLineStart = false
                     step()
                 case UInt8(ascii: "{"):
-                    if !inHeader { depth += 1 }
+                    if !inHeader {
+                        if open.isEmpty { statementStart = lineStart }
+                        open.append(c)
+                    }
+                    atLineStart = false
+                    elementStart = false
+                    step()
+                case UInt8(ascii: ","):
+                    elementStart = !inHeader && open.last == UInt8(ascii: "[")
                     atLineStart = false
                     step()
                 case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                    if !inHeader && depth > 0 { depth -= 1 }
+                    if elementStart && c == UInt8(ascii: "}") {
+                        return Finding(statementStart: statementStart,
+                                       problem: "line \(line), column \(column(i)): TOML syntax error while parsing array: "
+                                           + "expected value or closing ']', saw '}'")
+                    }
+                    if !inHeader && !open.isEmpty { open.removeLast() }
                     atLineStart = false
+                    elementStart = false
                     step()
                 default:
                     atLineStart = false
+                    elementStart = false
                     step()
                 }
             }
             return nil
         }
 
+        /// Column of byte `j` on its line, counted in characters from 1.
+        func column(_ j: Int) -> Int {
+            b[lineStart..<j].filter { $0 & 0xC0 != 0x80 }.count + 1
+        }
+
         /// At a header's `[`: what toml++ does before it reads the name (skip `[`,
         /// blanks, a second `[` right after the first, blanks), then whether the
         /// name starts as a key must (bare key character or quote), is empty (`]`)
         /// or is cut by the end of the file; anything else would trip its assertion.
-        func checkHeader() -> Finding? {
+        func checkHeader() -> String? {
             func blanks(_ j: Int) -> Int {
                 var j = j
                 while j < b.count, b[j] == 0x20 || b[j] == 0x09 { j += 1 }
@@ -91,10 +120,8 @@ enum TableHeaderCheck {
                 return nil
             }
             if j > i + 1, c == UInt8(ascii: "[") { return nil }  // `[ [`: toml++ refuses it itself
-            let column = b[lineStart..<j].filter { $0 & 0xC0 != 0x80 }.count + 1
-            return Finding(lineStart: lineStart,
-                           problem: "line \(line), column \(column): TOML syntax error while parsing table header: "
-                               + "expected bare key starting character or string delimiter, saw '\(shown(at: j))'")
+            return "line \(line), column \(column(j)): TOML syntax error while parsing table header: "
+                + "expected bare key starting character or string delimiter, saw '\(shown(at: j))'"
         }
 
         /// The character at `j` as toml++ shows one: itself, or an escape.
