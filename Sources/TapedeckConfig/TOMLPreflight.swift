@@ -113,13 +113,15 @@ enum TOMLPreflight {
                 return j
             }
             var j = blanks(i + 1)
-            if j == i + 1, j < b.count, b[j] == UInt8(ascii: "[") { j = blanks(j + 1) }
+            if j < b.count, b[j] == UInt8(ascii: "[") {
+                guard j == i + 1 else { return nil }  // `[ [`: toml++ refuses it itself
+                j = blanks(j + 1)
+            }
             guard j < b.count else { return nil }
             let c = b[j]
             if isBareKeyCharacter(c) || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") || c == UInt8(ascii: "]") {
                 return nil
             }
-            if j > i + 1, c == UInt8(ascii: "[") { return nil }  // `[ [`: toml++ refuses it itself
             return "line \(line), column \(column(j)): TOML syntax error while parsing table header: "
                 + "expected bare key starting character or string delimiter, saw '\(shown(at: j))'"
         }

@@ -171,6 +171,7 @@ import TapedeckConfig
         Case("server_ip = \"10.0.0.5\"\n  [[ #x]]\n", "\(etc): line 2, column 6: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '#'"),
         Case("[\nserver_ip = \"10.0.0.5\"\n", "\(etc): line 1, column 2: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '\\n'"),
         Case("# [!x]\nspool = '''\n[!x]'''\nx = [\n[\n1]]\n[\t.control]\n", "\(etc): line 7, column 3: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '.'"),
+        Case("server_ip = \"10.0.0.5\"\n[[[station]]\n", "\(etc): line 2, column 3: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '['"),
         Case("[é]\n", "\(etc): line 1, column 2: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '\\u00E9'"),
         // A '}' where an array expects a value (toml++ would abort on it too).
         Case("server_ip = \"10.0.0.5\"\nx = [1, [2, }]]\n", "\(etc): line 2, column 13: TOML syntax error while parsing array: expected value or closing ']', saw '}'"),
