@@ -3,7 +3,8 @@
 /// file with one is refused with this syntax error instead:
 /// - a table header whose name starts with a character that cannot start a key
 ///   (`[!station]`, `[ .a]`, `[[#x]]`, a `[` at the end of a line);
-/// - a `}` where an array expects a value (`[ } ]`, `[1, }`).
+/// - a `}` where an array expects a value (`[ } ]`, `[1, }`);
+/// - a date, a space and one digit, then anything but a digit (`1979-05-27 0`).
 ///
 /// A lexer just good enough for that: it skips comments and strings (basic, literal,
 /// multi-line) and follows the brackets and braces of values, so a `[` is a header
@@ -89,6 +90,9 @@ enum TOMLPreflight {
                     elementStart = false
                     step()
                 default:
+                    if i == 0 || isTokenBoundary(b[i - 1]), let problem = checkDateSpaceDigit() {
+                        return Finding(statementStart: open.isEmpty ? lineStart : statementStart, problem: problem)
+                    }
                     atLineStart = false
                     elementStart = false
                     step()
@@ -96,6 +100,29 @@ enum TOMLPreflight {
             }
             return nil
         }
+
+        func isTokenBoundary(_ c: UInt8) -> Bool {
+            [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "="), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ",")].contains(c)
+        }
+
+        /// At the start of a word: toml++ reads `dddd-dd-dd` (underscores aside),
+        /// a space and a digit as the start of a date-time, then asserts that more
+        /// follows unless the file ends there.
+        func checkDateSpaceDigit() -> String? {
+            var j = i
+            var chars: [UInt8] = []
+            while j < b.count, !isTokenBoundary(b[j]), ![UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "#")].contains(b[j]) {
+                if b[j] != UInt8(ascii: "_") { chars.append(b[j]) }
+                j += 1
+            }
+            guard chars.count == 10, chars[4] == UInt8(ascii: "-"), chars[7] == UInt8(ascii: "-"),
+                  chars.first.map(isDigit) == true, chars.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: "-") }),
+                  j + 2 < b.count, b[j] == 0x20, isDigit(b[j + 1]), !isDigit(b[j + 2]) else { return nil }
+            return "line \(line), column \(column(j + 2)): TOML syntax error while parsing date-time: "
+                + "expected the hour's second digit, saw '\(shown(at: j + 2))'"
+        }
+
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
         /// Column of byte `j` on its line, counted in characters from 1.
         func column(_ j: Int) -> Int {

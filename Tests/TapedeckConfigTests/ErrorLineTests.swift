@@ -176,7 +176,10 @@ import TapedeckConfig
         // A '}' where an array expects a value (toml++ would abort on it too).
         Case("server_ip = \"10.0.0.5\"\nx = [1, [2, }]]\n", "\(etc): line 2, column 13: TOML syntax error while parsing array: expected value or closing ']', saw '}'"),
         Case("x = [\n  # none\n  }\n", "\(etc): line 3, column 3: TOML syntax error while parsing array: expected value or closing ']', saw '}'"),
-        // An error before either is the one reported.
+        // A date, a space and one digit (toml++ would abort on it as well).
+        Case("server_ip = \"10.0.0.5\"\nx = 1979-05-27 0\n", "\(etc): line 2, column 17: TOML syntax error while parsing date-time: expected the hour's second digit, saw '\\n'"),
+        Case("x = [0000-00-00 1]\n", "\(etc): line 1, column 18: TOML syntax error while parsing date-time: expected the hour's second digit, saw ']'"),
+        // An error before any of them is the one reported.
         Case("server_ip = \n[!x]\n", "\(etc): line 1, column 13: TOML syntax error while parsing key-value pair: expected value, saw '\\n'"),
         Case("server_ip = 1\nserver_ip = 2\nx = [}]\n", "\(etc): line 2, column 13: TOML syntax error while parsing key-value pair: cannot redefine existing integer 'server_ip'"),
     ]
@@ -189,7 +192,7 @@ import TapedeckConfig
     @Test(arguments: syntax) func syntaxErrors(_ c: Case) { #expect(errorLine(c.text) == c.line) }
 
     @Test func bracketsInCommentsStringsAndValuesAreNotMistaken() {
-        let text = toml(top: "server_ip = \"10.0.0.5\" # [!x]\n# [\n\"[!\" = '''\n[!x]\n'''\nx = [\n  [\n1], [ \"#\" ],\n[ \"]\" ], {}, { a = [ 1, ] } ]\ny = { a = \"}\", b = [ \"[}\" ] }")
+        let text = toml(top: "server_ip = \"10.0.0.5\" # [!x]\n# [\n\"[!\" = '''\n[!x]\n'''\nx = [\n  [\n1], [ \"#\" ],\n[ \"]\" ], {}, { a = [ 1, ] } ]\ny = { a = \"}\", b = [ \"[}\" ] }\nz = [ 1979-05-27 07:32:00, 1979-05-27 ] # 1979-05-27 0")
         #expect(errorLine(text) == "\(etc): unknown key \"[!\"")
     }
 
