@@ -4,7 +4,8 @@
 /// - a table header whose name starts with a character that cannot start a key
 ///   (`[!station]`, `[ .a]`, `[[#x]]`, a `[` at the end of a line);
 /// - a `}` where an array expects a value (`[ } ]`, `[1, }`);
-/// - a date, a space and one digit, then anything but a digit (`1979-05-27 0`).
+/// - a date, a space and one digit, then anything but a digit (`1979-05-27 0`);
+/// - a date, a `T` and anything but a digit (`1979-05-27T!7:32:00Z`).
 ///
 /// A lexer just good enough for that: it skips comments and strings (basic, literal,
 /// multi-line) and follows the brackets and braces of values, so a `[` is a header
@@ -90,7 +91,7 @@ enum TOMLPreflight {
                     elementStart = false
                     step()
                 default:
-                    if i == 0 || isTokenBoundary(b[i - 1]), let problem = checkDateSpaceDigit() {
+                    if i == 0 || isTokenBoundary(b[i - 1]), let problem = checkDateTime() {
                         return Finding(statementStart: open.isEmpty ? lineStart : statementStart, problem: problem)
                     }
                     atLineStart = false
@@ -107,8 +108,16 @@ enum TOMLPreflight {
 
         /// At the start of a word: toml++ reads `dddd-dd-dd` (underscores aside),
         /// a space and a digit as the start of a date-time, then asserts that more
-        /// follows unless the file ends there.
-        func checkDateSpaceDigit() -> String? {
+        /// follows unless the file ends there; and it asserts that a digit follows
+        /// the `T` of a date-time.
+        func checkDateTime() -> String? {
+            let date = Array("dddd-dd-dd".utf8)
+            if i + 11 < b.count, b[i + 10] == UInt8(ascii: "T") || b[i + 10] == UInt8(ascii: "t"),
+               !isDigit(b[i + 11]),
+               zip(b[i..<(i + 10)], date).allSatisfy({ $1 == UInt8(ascii: "d") ? isDigit($0) : $0 == $1 }) {
+                return "line \(line), column \(column(i + 11)): TOML syntax error while parsing date-time: "
+                    + "expected a time after '\(shown(at: i + 10))', saw '\(shown(at: i + 11))'"
+            }
             var j = i
             var chars: [UInt8] = []
             while j < b.count, !isTokenBoundary(b[j]), ![UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "#")].contains(b[j]) {
