@@ -106,7 +106,8 @@ enum TOMLPreflight {
             [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "="), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ",")].contains(c)
         }
 
-        /// At the start of a word: toml++ reads `dddd-dd-dd` (underscores aside),
+        /// At the start of a word: toml++ reads ten characters (underscores aside)
+        /// that start with a digit and have `-` fifth and eighth (`dddd-dd-dd`),
         /// a space and a digit as the start of a date-time, then asserts that more
         /// follows unless the file ends there; and it asserts that a digit follows
         /// the `T` of a date-time.
@@ -120,12 +121,14 @@ enum TOMLPreflight {
             }
             var j = i
             var chars: [UInt8] = []
-            while j < b.count, !isTokenBoundary(b[j]), ![UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "#")].contains(b[j]) {
-                if b[j] != UInt8(ascii: "_") { chars.append(b[j]) }
+            // The word ends where toml++'s value does: blank, line break, ] } , or #.
+            while j < b.count, !((0x09...0x0D).contains(b[j]) || [0x20, UInt8(ascii: "]"), UInt8(ascii: "}"),
+                                                                   UInt8(ascii: ","), UInt8(ascii: "#")].contains(b[j])) {
+                if b[j] != UInt8(ascii: "_"), b[j] & 0xC0 != 0x80 { chars.append(b[j]) }
                 j += 1
             }
             guard chars.count == 10, chars[4] == UInt8(ascii: "-"), chars[7] == UInt8(ascii: "-"),
-                  chars.first.map(isDigit) == true, chars.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: "-") }),
+                  chars.first.map(isDigit) == true,
                   j + 2 < b.count, b[j] == 0x20, isDigit(b[j + 1]), !isDigit(b[j + 2]) else { return nil }
             return "line \(line), column \(column(j + 2)): TOML syntax error while parsing date-time: "
                 + "expected the hour's second digit, saw '\(shown(at: j + 2))'"

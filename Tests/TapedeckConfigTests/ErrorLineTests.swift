@@ -179,6 +179,7 @@ import TapedeckConfig
         // A date, a space and one digit (toml++ would abort on it as well).
         Case("server_ip = \"10.0.0.5\"\nx = 1979-05-27 0\n", "\(etc): line 2, column 17: TOML syntax error while parsing date-time: expected the hour's second digit, saw '\\n'"),
         Case("x = [0000-00-00 1]\n", "\(etc): line 1, column 18: TOML syntax error while parsing date-time: expected the hour's second digit, saw ']'"),
+        Case("Zen = 2026-11-ve 5\n", "\(etc): line 1, column 19: TOML syntax error while parsing date-time: expected the hour's second digit, saw '\\n'"),
         Case("server_ip =1979-05-27T!7:32:00Z\n", "\(etc): line 1, column 23: TOML syntax error while parsing date-time: expected a time after 'T', saw '!'"),
         // An error before any of them is the one reported.
         Case("server_ip = \n[!x]\n", "\(etc): line 1, column 13: TOML syntax error while parsing key-value pair: expected value, saw '\\n'"),
