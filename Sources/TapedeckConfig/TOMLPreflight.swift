@@ -1,6 +1,6 @@
 /// Finds what toml++ (the parser inside TOMLKit) cannot be given: input on which one of
-/// its assertions fails, which aborts the process. Two such places are known, and a
-/// file with one is refused with this syntax error instead:
+/// its assertions fails, which aborts the process. These are the places known (each
+/// found by the config fuzz target); a file with one is refused with a syntax error:
 /// - a table header whose name starts with a character that cannot start a key
 ///   (`[!station]`, `[ .a]`, `[[#x]]`, a `[` at the end of a line);
 /// - a `}` where an array expects a value (`[ } ]`, `[1, }`);
