@@ -109,3 +109,21 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzz targets (Fuzz/<name>/ with its seed corpus, libFuzzer): declared only when
+// scripts/fuzz builds them (TAPEDECK_FUZZ=1, -sanitize=fuzzer), never by `swift build`.
+if Context.environment["TAPEDECK_FUZZ"] != nil {
+    func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+        .executableTarget(name: "fuzz-\(name)", dependencies: ["FuzzDriver"] + dependencies,
+                          path: "Fuzz/\(name)", exclude: ["corpus", "dictionary"])
+    }
+    package.targets += [
+        .target(name: "FuzzDriver", path: "Fuzz/Driver"),
+        .target(name: "FileCheckFuzz", dependencies: ["TapedeckFileCheck"], path: "Fuzz/FileCheckFuzz"),
+        fuzzTarget("request", ["TapedeckControl"]),
+        fuzzTarget("json", ["TapedeckControl"]),
+        fuzzTarget("config", ["TapedeckConfig"]),
+        fuzzTarget("wav", ["FileCheckFuzz"]),
+        fuzzTarget("mp3", ["FileCheckFuzz"]),
+    ]
+}

@@ -22,15 +22,22 @@ extension TapedeckConfiguration {
 
     static func parse(bytes: [UInt8], source: String) throws(ConfigError) -> TapedeckConfiguration {
         let text = try decodeText(bytes, source: source)
-        let root: [String: Node]
+        if let trap = TOMLPreflight.firstTrap(bytes) {
+            // toml++ would abort on it: report an error before its statement, else this one.
+            _ = try table(String(decoding: bytes[..<trap.statementStart], as: UTF8.self), source: source)
+            throw ConfigError(source: source, key: nil, problem: trap.problem)
+        }
+        return try ConfigReader(source: source).configuration(Node.table(table(text, source: source)))
+    }
+
+    static func table(_ text: String, source: String) throws(ConfigError) -> TOMLTable {
         do {
-            root = Node.table(try TOMLTable(string: text))
+            return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             throw ConfigError(source: source, key: nil, problem: syntaxProblem(error))
         } catch {
             throw ConfigError(source: source, key: nil, problem: "TOML syntax error: \(error)")
         }
-        return try ConfigReader(source: source).configuration(root)
     }
 
     // MARK: - Reading

@@ -177,6 +177,24 @@ import TapedeckConfig
         Case("server_ip = \"10.0.0.5\"\n[control\n", "\(etc): line 2, column 9: TOML syntax error while parsing table header: expected ']', saw '\\n'"),
         Case("server_ip = \"10.0.0.5\"\n[control]\nmode = 0660\n", "\(etc): line 3, column 12: TOML syntax error while parsing decimal integer: leading zeroes are prohibited"),
         Case("server_ip = \"10.0.0.5\nspool = \"/x\"\n", "\(etc): line 1, column 22: TOML syntax error while parsing string: unescaped control characters other than TAB (U+0009) are explicitly prohibited"),
+        // Table names that cannot start a key (toml++ would abort on them).
+        Case("server_ip = \"10.0.0.5\"\n[!station]]\n", "\(etc): line 2, column 2: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '!'"),
+        Case("server_ip = \"10.0.0.5\"\n  [[ #x]]\n", "\(etc): line 2, column 6: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '#'"),
+        Case("[\nserver_ip = \"10.0.0.5\"\n", "\(etc): line 1, column 2: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '\\n'"),
+        Case("# [!x]\nspool = '''\n[!x]'''\nx = [\n[\n1]]\n[\t.control]\n", "\(etc): line 7, column 3: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '.'"),
+        Case("server_ip = \"10.0.0.5\"\n[[[station]]\n", "\(etc): line 2, column 3: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '['"),
+        Case("[é]\n", "\(etc): line 1, column 2: TOML syntax error while parsing table header: expected bare key starting character or string delimiter, saw '\\u00E9'"),
+        // A '}' where an array expects a value (toml++ would abort on it too).
+        Case("server_ip = \"10.0.0.5\"\nx = [1, [2, }]]\n", "\(etc): line 2, column 13: TOML syntax error while parsing array: expected value or closing ']', saw '}'"),
+        Case("x = [\n  # none\n  }\n", "\(etc): line 3, column 3: TOML syntax error while parsing array: expected value or closing ']', saw '}'"),
+        // A date, a space and one digit (toml++ would abort on it as well).
+        Case("server_ip = \"10.0.0.5\"\nx = 1979-05-27 0\n", "\(etc): line 2, column 17: TOML syntax error while parsing date-time: expected the hour's second digit, saw '\\n'"),
+        Case("x = [0000-00-00 1]\n", "\(etc): line 1, column 18: TOML syntax error while parsing date-time: expected the hour's second digit, saw ']'"),
+        Case("Zen = 2026-11-ve 5\n", "\(etc): line 1, column 19: TOML syntax error while parsing date-time: expected the hour's second digit, saw '\\n'"),
+        Case("server_ip =1979-05-27T!7:32:00Z\n", "\(etc): line 1, column 23: TOML syntax error while parsing date-time: expected a time after 'T', saw '!'"),
+        // An error before any of them is the one reported.
+        Case("server_ip = \n[!x]\n", "\(etc): line 1, column 13: TOML syntax error while parsing key-value pair: expected value, saw '\\n'"),
+        Case("server_ip = 1\nserver_ip = 2\nx = [}]\n", "\(etc): line 2, column 13: TOML syntax error while parsing key-value pair: cannot redefine existing integer 'server_ip'"),
     ]
 
     @Test(arguments: topLevel) func topLevelKeys(_ c: Case) { #expect(errorLine(c.text) == c.line) }
@@ -185,6 +203,11 @@ import TapedeckConfig
     @Test(arguments: devices) func deviceKeys(_ c: Case) { #expect(errorLine(c.text) == c.line) }
     @Test(arguments: stations) func stationKeys(_ c: Case) { #expect(errorLine(c.text) == c.line) }
     @Test(arguments: syntax) func syntaxErrors(_ c: Case) { #expect(errorLine(c.text) == c.line) }
+
+    @Test func bracketsInCommentsStringsAndValuesAreNotMistaken() {
+        let text = toml(top: "server_ip = \"10.0.0.5\" # [!x]\n# [\n\"[!\" = '''\n[!x]\n'''\nx = [\n  [\n1], [ \"#\" ],\n[ \"]\" ], {}, { a = [ 1, ] } ]\ny = { a = \"}\", b = [ \"[}\" ] }\nz = [ 1979-05-27 07:32:00, 1979-05-27 ] # 1979-05-27 0")
+        #expect(errorLine(text) == "\(etc): unknown key \"[!\"")
+    }
 
     @Test func theSourceNamesTheFile() {
         #expect(errorLine(toml(top: ""), source: "conf/test.toml") == "conf/test.toml: server_ip: missing")

@@ -1,0 +1,6 @@
+import FuzzDriver
+
+FuzzDriver.run { data, size in
+    JSONFuzz.test(FuzzDriver.bytes(data, size))
+    return 0
+}

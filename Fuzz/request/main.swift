@@ -1,0 +1,6 @@
+import FuzzDriver
+
+FuzzDriver.run { data, size in
+    RequestFuzz.test(FuzzDriver.bytes(data, size))
+    return 0
+}
