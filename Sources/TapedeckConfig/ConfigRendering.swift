@@ -7,7 +7,9 @@ extension TapedeckConfiguration {
         func add(_ key: String, _ value: String) { lines.append("\(key) = \(value)") }
         add("server_ip", Self.tomlString(serverIP))
         add("spool", Self.tomlString(spool))
+        add("spool_mode", Self.tomlString(ConfigRules.octal(spoolMode)))
         add("database", Self.tomlString(database))
+        add("database_mode", Self.tomlString(ConfigRules.octal(databaseMode)))
         lines.append("")
         lines.append("[control]")
         add("socket", Self.tomlString(control.socket))
@@ -29,6 +31,7 @@ extension TapedeckConfiguration {
         add("limit_minutes", String(recording.limitMinutes))
         let dbfs = recording.silenceThresholdDBFS
         add("silence_threshold_dbfs", dbfs == dbfs.rounded() && abs(dbfs) < 1e15 ? String(Int(dbfs)) : String(dbfs))
+        add("file_mode", Self.tomlString(ConfigRules.octal(recording.fileMode)))
         for device in devices {
             lines.append("")
             lines.append("[[device]]")
