@@ -169,6 +169,28 @@ struct RecordingDaemon {
         try first.expectUntouched()
     }
 
+    /// A reload cannot move a daemon onto a spool another daemon holds.
+    @Test func aReloadOntoAnotherDaemonsSpoolIsRefused() throws {
+        let first = try RecordingDaemon(try DaemonHarness.virtual())
+        let other = try DaemonHarness.virtual()
+        try other.start()
+        let moved = try DaemonHarness(dir: other.dir, devices: "[[device]]\nname = \"virt\"\npcm = \"virtual\"\nchannels = 8\n",
+                                      stations: (1...4).map { "[[station]]\nname = \"st\($0)\"\ndevice = \"virt\"\nagent_channel = \(2 * $0 - 2)\ncustomer_channel = \(2 * $0 - 1)\n" }.joined(),
+                                      spool: first.daemon.spool)   // the other's configuration, on the first's spool
+        #expect(moved.configPath == other.configPath)
+        other.process?.signal(SIGHUP)
+        let line = "reload refused; the running configuration stays error=\"spool \(first.daemon.spool) is in use by pid \(first.pid) "
+            + "(lock file \(first.daemon.spool)/.tapedeck.lock): one tapedeckd per spool\""
+        #expect(StartupProbe.within(20) { other.process?.stderrSoFar.contains(line) == true }, "\(other.process?.stderrSoFar ?? "")")
+        // The other goes on recording into its own spool.
+        let c = try other.connect()
+        _ = c.request("function=login&agent_user=2000&station=st1&session_id=8600052")
+        #expect(c.request("function=recording&agent_user=2000&value=START")?.hasPrefix("SUCCESS") == true)
+        #expect(StartupProbe.within(20) { (try? other.recordings())?.count == 1 })
+        other.stop()
+        try first.expectUntouched()
+    }
+
     /// SIGKILL releases the lock: the next start recovers and takes the lock file over.
     @Test func aKilledDaemonsLockIsFreeAndTheNextStartRecovers() throws {
         let first = try RecordingDaemon(try DaemonHarness.virtual())
@@ -276,6 +298,17 @@ struct RecordingDaemon {
         #expect(StartupProbe.text(daemon.spool) == "not a folder\n")
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
         #expect(!FileManager.default.fileExists(atPath: daemon.database))
+    }
+
+    @Test func aDatabaseFolderThatDoesNotExist() throws {
+        let dir = try TestDirectory("tapedeckd")
+        let daemon = try DaemonHarness(dir: dir, devices: "[[device]]\nname = \"virt\"\npcm = \"virtual\"\nchannels = 2\n",
+                                       stations: "[[station]]\nname = \"st1\"\ndevice = \"virt\"\nagent_channel = 0\ncustomer_channel = 1\n",
+                                       database: dir.file("db/recordings.sqlite"))
+        guard let r = StartupProbe.exited(try daemon.launch(), "tapedeckd") else { return }
+        #expect(r.status == 1)
+        #expect(r.stderr == "tapedeckd: cannot start: database \(daemon.database): folder \(dir.file("db")) does not exist\n")
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
     }
 
     /// The socket is bound before its group is looked up: a failure then removes it.

@@ -32,6 +32,10 @@ final class InstanceLocks: Sendable {
             do throws(LockFileError) {
                 attempt = try LockFile.acquire(lockPath, mode: mode)
             } catch {
+                let folder = String(lockPath[..<(lockPath.lastIndex(of: "/") ?? lockPath.endIndex)])
+                if !folder.isEmpty, FileSystem.kind(of: folder) == .missing {
+                    throw .noFolder(resource, path: path, folder: folder)
+                }
                 throw .lockFile(resource, path: path, error)
             }
             switch attempt {

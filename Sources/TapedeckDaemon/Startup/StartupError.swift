@@ -17,6 +17,8 @@ public enum StartupError: Error, Equatable, Sendable, CustomStringConvertible {
     case unusable(Resource, path: String, FileError)
     /// Its permission bits cannot be set.
     case cannotSetMode(Resource, path: String, FileError)
+    /// The folder that should hold it (and its lock file) does not exist.
+    case noFolder(Resource, path: String, folder: String)
     /// Its lock file cannot be used.
     case lockFile(Resource, path: String, LockFileError)
     /// Another process holds its lock: the pid written in the lock file (nil: none yet).
@@ -28,6 +30,8 @@ public enum StartupError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(r.rawValue) \(path) is \(what), not a folder"
         case .unusable(let r, let path, let error), .cannotSetMode(let r, let path, let error):
             return "\(r.rawValue) \(path): \(error)"
+        case .noFolder(let r, let path, let folder):
+            return "\(r.rawValue) \(path): folder \(folder) does not exist"
         case .lockFile(let r, let path, let error):
             return "\(r.rawValue) \(path): \(error)"
         case .inUse(let r, let path, let lock, let pid):
