@@ -42,13 +42,28 @@ extension TapedeckConfiguration {
 
     // MARK: - Reading
 
+    /// Reads a regular file (a symbolic link to one is followed). Anything else is refused
+    /// before it is read: a FIFO would block the open until a writer came, a device could
+    /// never end.
     static func readFile(_ path: String) throws(ConfigError) -> [UInt8] {
         func fail(_ code: Int32) -> ConfigError {
             ConfigError(source: path, key: nil, problem: "cannot read: " + String(cString: strerror(code)))
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        func refuse(_ mode: mode_t) throws(ConfigError) {
+            let kind = mode & S_IFMT
+            if kind == S_IFREG { return }
+            if kind == S_IFDIR { throw fail(EISDIR) }
+            throw ConfigError(source: path, key: nil, problem: "cannot read: not a regular file (\(fileKind(kind)))")
+        }
+        var st = stat()
+        if stat(path, &st) != 0 { throw fail(errno) }
+        try refuse(st.st_mode)
+        // Non-blocking, so that a FIFO put there meanwhile cannot hang the open.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 { throw fail(errno) }
         defer { close(fd) }
+        if fstat(fd, &st) != 0 { throw fail(errno) }
+        try refuse(st.st_mode)
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -64,6 +79,18 @@ extension TapedeckConfiguration {
             }
         }
         return bytes
+    }
+
+    /// A file type in words, for an error line.
+    static func fileKind(_ kind: mode_t) -> String {
+        switch kind {
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        case S_IFDIR: "a directory"
+        default: "not a file"
+        }
     }
 
     /// UTF-8 without NUL (toml++ reads a C string: a NUL would end the file early).
@@ -151,12 +178,13 @@ enum Node {
 
 /// The keys each table may hold.
 enum Schema {
-    static let root = ["server_ip", "spool", "database", "control", "metrics", "recording", "device", "station"]
+    static let root = ["server_ip", "spool", "spool_mode", "database", "database_mode", "control", "metrics",
+                       "recording", "device", "station"]
     static let control = ["socket", "mode", "group", "max_connections", "idle_timeout_seconds", "send_timeout_seconds"]
     static let metrics = ["listen"]
     static let recording = ["format", "mono_bitrate", "stereo_bitrate", "template", "stereo_template",
                             "history_seconds", "limit_minutes", "silence_threshold_dbfs", "api_campaign_policy",
-                            "max_recordings_per_agent", "max_recordings"]
+                            "max_recordings_per_agent", "max_recordings", "file_mode"]
     static let device = ["name", "pcm", "rate", "channels", "period_ms"]
     static let station = ["name", "device", "agent_channel", "customer_channel"]
 }
@@ -278,6 +306,20 @@ struct ConfigReader {
         return n
     }
 
+    /// A permission mode: a string of octal digits (`example` is its default, shown in
+    /// errors), then `rule`, given the value and its text.
+    func mode(_ t: [String: Node], _ key: String, _ full: String, example: String,
+              rule: (UInt16, String) -> String? = { _, _ in nil }) throws(ConfigError) -> UInt16? {
+        guard let node = t[key] else { return nil }
+        guard case .string(let s) = node else {
+            throw fail(full, "must be a string of octal digits like \"\(example)\", not \(node.typeName)")
+        }
+        let (value, problem) = ConfigRules.mode(s, example: example)
+        try check(problem, full)
+        try check(rule(value!, s), full)
+        return value!
+    }
+
     // MARK: The configuration
 
     func configuration(_ root: [String: Node]) throws(ConfigError) -> TapedeckConfiguration {
@@ -303,8 +345,12 @@ struct ConfigReader {
         try check(ConfigRules.serverIP(serverIP), "server_ip")
         let spool = try string(root, "spool", "spool") ?? TapedeckConfiguration.defaultSpool
         try check(ConfigRules.absolutePath(spool), "spool")
+        let spoolMode = try mode(root, "spool_mode", "spool_mode", example: "0750", rule: ConfigRules.directoryMode)
+            ?? TapedeckConfiguration.defaultSpoolMode
         let database = try string(root, "database", "database") ?? TapedeckConfiguration.defaultDatabase
         try check(ConfigRules.filePath(database), "database")
+        let databaseMode = try mode(root, "database_mode", "database_mode", example: "0640", rule: ConfigRules.fileMode)
+            ?? TapedeckConfiguration.defaultDatabaseMode
 
         let controlConfig = try readControl(control)
         var metricsConfig = MetricsConfig()
@@ -343,8 +389,9 @@ struct ConfigReader {
             }
         }
 
-        return TapedeckConfiguration(serverIP: serverIP, spool: Self.trimmingTrailingSlashes(spool),
-                                     database: database, control: controlConfig, metrics: metricsConfig,
+        return TapedeckConfiguration(serverIP: serverIP, spool: Self.trimmingTrailingSlashes(spool), spoolMode: spoolMode,
+                                     database: database, databaseMode: databaseMode,
+                                     control: controlConfig, metrics: metricsConfig,
                                      recording: defaults,
                                      devices: devices, stations: stations)
     }
@@ -361,14 +408,7 @@ struct ConfigReader {
             try check(ConfigRules.filePath(socket, maximum: ConfigRules.socketPathMaximumLength), "control.socket")
             config.socket = socket
         }
-        if let node = t["mode"] {
-            guard case .string(let s) = node else {
-                throw fail("control.mode", "must be a string of octal digits like \"0660\", not \(node.typeName)")
-            }
-            let (mode, problem) = ConfigRules.mode(s)
-            try check(problem, "control.mode")
-            config.mode = mode!
-        }
+        if let mode = try mode(t, "mode", "control.mode", example: "0660") { config.mode = mode }
         if let group = try string(t, "group", "control.group") {
             try check(ConfigRules.group(group), "control.group")
             config.group = group
@@ -448,6 +488,9 @@ struct ConfigReader {
         }
         if let n = try integer(t, "max_recordings", "recording.max_recordings", in: ConfigRules.maxRecordingsRange) {
             config.maxRecordings = n
+        }
+        if let mode = try mode(t, "file_mode", "recording.file_mode", example: "0640", rule: ConfigRules.fileMode) {
+            config.fileMode = mode
         }
         return (config, (mono != nil, stereo != nil))
     }

@@ -7,7 +7,9 @@ extension TapedeckConfiguration {
         func add(_ key: String, _ value: String) { lines.append("\(key) = \(value)") }
         add("server_ip", Self.tomlString(serverIP))
         add("spool", Self.tomlString(spool))
+        add("spool_mode", Self.tomlString(ConfigRules.octal(spoolMode)))
         add("database", Self.tomlString(database))
+        add("database_mode", Self.tomlString(ConfigRules.octal(databaseMode)))
         lines.append("")
         lines.append("[control]")
         add("socket", Self.tomlString(control.socket))
@@ -35,6 +37,7 @@ extension TapedeckConfiguration {
         add("api_campaign_policy", Self.tomlString(recording.apiCampaignPolicy.rawValue))
         add("max_recordings_per_agent", String(recording.maxRecordingsPerAgent))
         add("max_recordings", String(recording.maxRecordings))
+        add("file_mode", Self.tomlString(ConfigRules.octal(recording.fileMode)))
         for device in devices {
             lines.append("")
             lines.append("[[device]]")

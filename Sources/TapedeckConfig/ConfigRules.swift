@@ -137,14 +137,37 @@ public enum ConfigRules {
         return nil
     }
 
-    /// The socket mode: a string of 1–4 octal digits, at most 0777.
-    static func mode(_ s: String) -> (UInt16?, String?) {
+    /// A permission mode: a string of 1–4 octal digits, at most 0777 (`example` is shown
+    /// in the error).
+    static func mode(_ s: String, example: String = "0660") -> (UInt16?, String?) {
         guard (1...4).contains(s.utf8.count), s.unicodeScalars.allSatisfy({ ("0"..."7").contains($0) }),
               let value = UInt16(s, radix: 8) else {
-            return (nil, "\(quoted(s)) is not an octal mode like \"0660\"")
+            return (nil, "\(quoted(s)) is not an octal mode like \"\(example)\"")
         }
         guard value <= 0o777 else { return (nil, "\(quoted(s)) is above 0777") }
         return (value, nil)
+    }
+
+    /// The mode of files the daemon writes and reads back (recordings, the database): the
+    /// owner (the daemon) must read and write them, and they are not programs.
+    static func fileMode(_ mode: UInt16, _ s: String) -> String? {
+        if mode & 0o600 != 0o600 {
+            return "\(quoted(s)) does not let the owner (the daemon) read and write the file: it needs 0600"
+        }
+        if mode & 0o111 != 0 { return "\(quoted(s)) has execute bits (0111): these files are not programs" }
+        return nil
+    }
+
+    /// The spool's mode: the owner (the daemon) must list, create and remove files in it.
+    static func directoryMode(_ mode: UInt16, _ s: String) -> String? {
+        mode & 0o700 == 0o700 ? nil
+            : "\(quoted(s)) does not let the owner (the daemon) read, write and enter the folder: it needs 0700"
+    }
+
+    /// `mode` as written in the file: four octal digits, `"0640"`.
+    public static func octal(_ mode: UInt16) -> String {
+        let digits = String(mode, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     /// The socket's group: a name (1–32 of `A-Z a-z 0-9 _ - .`, not starting with `-`) or a numeric gid.

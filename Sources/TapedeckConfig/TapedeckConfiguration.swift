@@ -7,13 +7,20 @@ public struct TapedeckConfiguration: Sendable, Equatable {
     public static let defaultPath = "/etc/tapedeck/tapedeck.toml"
     public static let defaultSpool = "/var/spool/tapedeck"
     public static let defaultDatabase = "/var/lib/tapedeck/recordings.sqlite"
+    public static let defaultSpoolMode: UInt16 = 0o750
+    public static let defaultDatabaseMode: UInt16 = 0o640
 
     /// This box's IP address (IPv4 dotted quad or IPv6), as reported in replies and the log.
     public var serverIP: String
     /// The folder recordings are written to (absolute, no trailing `/`).
     public var spool: String
+    /// Permission bits of the spool folder, set whatever the umask (owner rwx at least).
+    public var spoolMode: UInt16
     /// The recording-log SQLite database (absolute).
     public var database: String
+    /// Permission bits of the database, its `-wal` and `-shm` files and the daemon's lock
+    /// files, set whatever the umask (owner rw at least, no execute bits).
+    public var databaseMode: UInt16
     public var control: ControlConfig
     /// The optional HTTP listener for Prometheus (`[metrics]`).
     public var metrics: MetricsConfig
@@ -23,13 +30,16 @@ public struct TapedeckConfiguration: Sendable, Equatable {
     /// In file order; at least one.
     public var stations: [StationConfig]
 
-    public init(serverIP: String, spool: String = Self.defaultSpool, database: String = Self.defaultDatabase,
+    public init(serverIP: String, spool: String = Self.defaultSpool, spoolMode: UInt16 = Self.defaultSpoolMode,
+                database: String = Self.defaultDatabase, databaseMode: UInt16 = Self.defaultDatabaseMode,
                 control: ControlConfig = ControlConfig(), metrics: MetricsConfig = MetricsConfig(),
                 recording: RecordingDefaults = RecordingDefaults(),
                 devices: [DeviceConfig], stations: [StationConfig]) {
         self.serverIP = serverIP
         self.spool = spool
+        self.spoolMode = spoolMode
         self.database = database
+        self.databaseMode = databaseMode
         self.control = control
         self.metrics = metrics
         self.recording = recording
@@ -82,10 +92,7 @@ public struct ControlConfig: Sendable, Equatable {
     }
 
     /// `mode` as written in the file: four octal digits, `"0660"`.
-    public var modeString: String {
-        let digits = String(mode, radix: 8)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
+    public var modeString: String { ConfigRules.octal(mode) }
 }
 
 /// The HTTP listener Prometheus scrapes (`[metrics]`): off unless `listen` is set.
@@ -118,6 +125,7 @@ public enum APICampaignPolicy: String, Sendable, CaseIterable {
 public struct RecordingDefaults: Sendable, Equatable {
     public static let defaultTemplate = "FULLDATE_CUSTPHONE_AGENT"
     public static let defaultStereoTemplate = "S_FULLDATE_CUSTPHONE_AGENT"
+    public static let defaultFileMode: UInt16 = 0o640
 
     public var format: RecordingFormat
     /// MP3 kbit/s for one-channel files (valid at every device's rate).
@@ -140,14 +148,19 @@ public struct RecordingDefaults: Sendable, Equatable {
     public var maxRecordingsPerAgent: Int
     /// Recordings the daemon runs at once in all (`recording_limit` beyond).
     public var maxRecordings: Int
+    /// Permission bits of the recordings, set whatever the umask (owner rw at least, no
+    /// execute bits).
+    public var fileMode: UInt16
 
     public init(format: RecordingFormat = .wav, monoBitrate: Int = 16, stereoBitrate: Int = 32,
                 template: String = Self.defaultTemplate, stereoTemplate: String = Self.defaultStereoTemplate,
                 historySeconds: Int = 30, limitMinutes: Int = 60, silenceThresholdDBFS: Double = -45,
                 apiCampaignPolicy: APICampaignPolicy = .enforce,
-                maxRecordingsPerAgent: Int = 8, maxRecordings: Int = 256) {
+                maxRecordingsPerAgent: Int = 8, maxRecordings: Int = 256,
+                fileMode: UInt16 = Self.defaultFileMode) {
         self.maxRecordingsPerAgent = maxRecordingsPerAgent
         self.maxRecordings = maxRecordings
+        self.fileMode = fileMode
         self.format = format
         self.monoBitrate = monoBitrate
         self.stereoBitrate = stereoBitrate

@@ -29,12 +29,19 @@ extension Daemon {
             var applied = new
             var restartOnly: [String] = []
             if new.control != old.control { restartOnly.append("control"); applied.control = old.control }
-            if new.database != old.database { restartOnly.append("database"); applied.database = old.database }
+            if new.database != old.database || new.databaseMode != old.databaseMode {
+                restartOnly.append("database")
+                applied.database = old.database
+                applied.databaseMode = old.databaseMode
+            }
             if new.metrics != old.metrics { restartOnly.append("metrics"); applied.metrics = old.metrics }
-            do {
-                try FileManager.default.createDirectory(atPath: new.spool, withIntermediateDirectories: true)
+            // A new spool is claimed like the first (created, locked, given its mode); the
+            // old one stays locked, its recordings may still run.
+            do throws(StartupError) {
+                try SpoolFolder.claim(applied.spool, mode: mode_t(applied.spoolMode), lockMode: mode_t(applied.databaseMode),
+                                      locks: locks)
             } catch {
-                return refuse("spool \(new.spool): \(error.localizedDescription)")
+                return refuse("\(error)")
             }
             let changes = engine.apply(Self.layout(applied))
             controller.update(settings: Self.settings(applied, timeZone: timeZone))

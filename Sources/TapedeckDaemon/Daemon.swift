@@ -30,18 +30,29 @@ public final class Daemon: @unchecked Sendable {
     let scrape: ScrapeServer?
     let metrics: Metrics
     let logger: Logger
+    /// This daemon's claim on its spool(s), database and socket, held until it ends.
+    let locks: InstanceLocks
 
     /// Starts everything or nothing: any part that cannot start stops the parts before it.
     /// `activity` is called with the number of running recordings whenever one starts or ends.
+    ///
+    /// First of all the spool, the database and the socket are locked (`InstanceLocks`): a
+    /// daemon that finds any of them held by another stops there with `StartupError.inUse`,
+    /// having changed no file, row or socket. Crash recovery runs only under the locks.
     public init(configuration c: TapedeckConfiguration, timeZone: TimeZone = .current, logger: Logger,
                 activity: @escaping @Sendable (Int) -> Void = { _ in }) throws {
         self.current = Mutex(c)
         self.timeZone = timeZone
         self.logger = logger
-        try FileManager.default.createDirectory(atPath: c.spool, withIntermediateDirectories: true)
-        log = try RecordingLog.open(path: c.database, timeZone: timeZone)
+        let locks = InstanceLocks()
+        self.locks = locks
+        let stateMode = mode_t(c.databaseMode)
+        try SpoolFolder.claim(c.spool, mode: mode_t(c.spoolMode), lockMode: stateMode, locks: locks)
+        try locks.acquire(.database, c.database, mode: stateMode)
+        try locks.acquire(.socket, c.control.socket, mode: stateMode)
+        log = try RecordingLog.open(path: c.database, timeZone: timeZone, fileMode: stateMode)
         events = EventHub(timeZone: timeZone)
-        CrashRecovery(log: log, spool: c.spool, events: events, logger: logger).run()
+        CrashRecovery(log: log, spool: c.spool, fileMode: mode_t(c.recording.fileMode), events: events, logger: logger).run()
         engine = try AudioEngine(layout: Self.layout(c), logger: logger)
         let counter = ActivitySink(report: activity)
         let metrics = Metrics()
@@ -99,7 +110,7 @@ public final class Daemon: @unchecked Sendable {
                 EngineLayout.Station(name: $0.name, device: $0.device, agentChannel: $0.agentChannel,
                                      customerChannel: $0.customerChannel)
             },
-            historySeconds: Double(c.recording.historySeconds))
+            historySeconds: Double(c.recording.historySeconds), fileMode: mode_t(c.recording.fileMode))
     }
 
     /// What the controller names, formats and limits recordings by.
@@ -130,6 +141,7 @@ public final class Daemon: @unchecked Sendable {
         let done = controller.shutdown()
         engine.shutdown()
         try? log.close()
+        locks.releaseAll()
         logger.notice("stopped", metadata: ["recordings_finalised": "\(done.count)"])
     }
 }

@@ -49,9 +49,13 @@ public final class RecordingLog: Sendable {
     ///   - timeZone: zone of the local time texts (the box's zone in production).
     ///   - lookupCap: the most rows a lookup returns (tests pass a small one).
     ///   - clock: the time of `created_at` / `updated_at`.
+    ///   - fileMode: permission bits for the database and its `-wal` and `-shm` files, set
+    ///     whatever the umask (nil: SQLite's 0644 less the umask).
     public static func open(path: String, timeZone: TimeZone = .current, lookupCap: Int = defaultLookupCap,
-                            clock: @escaping @Sendable () -> Date = { Date() }) throws -> RecordingLog {
+                            clock: @escaping @Sendable () -> Date = { Date() },
+                            fileMode: mode_t? = nil) throws -> RecordingLog {
         try checkLocation(path)
+        if let fileMode { try DatabaseFiles.prepare(path, mode: fileMode) }
         let pool: DatabasePool
         do {
             // DatabasePool puts the file in WAL mode and then sets its writer
@@ -66,6 +70,8 @@ public final class RecordingLog: Sendable {
         } catch let error as DatabaseError {
             throw RecordingLogError.cannotOpen(path: path, reason: reason(error))
         }
+        // Whatever SQLite made while opening gets the bits too.
+        if let fileMode { try DatabaseFiles.setMode(path, fileMode) }
         return try prepared(writer: pool, path: path, timeZone: timeZone, lookupCap: lookupCap, clock: clock)
     }
 

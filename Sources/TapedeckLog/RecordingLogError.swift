@@ -15,6 +15,8 @@ public enum RecordingLogError: Error, Sendable, Hashable, CustomStringConvertibl
     case fileNotWritable(path: String)
     /// SQLite refused to open the file (not a database, corrupt, locked, …).
     case cannotOpen(path: String, reason: String)
+    /// The permission bits of the database (or its `-wal` / `-shm` file) cannot be set.
+    case cannotSetMode(file: String, mode: String, reason: String)
     /// The file was written by a newer Tapedeck (it has migrations this build does not know).
     case newerSchema(path: String)
     /// The file system holding the database is full (SQLITE_FULL).
@@ -44,6 +46,8 @@ public enum RecordingLogError: Error, Sendable, Hashable, CustomStringConvertibl
             return "recording log \(path): file is not readable and writable"
         case .cannotOpen(let path, let reason):
             return "recording log \(path): cannot open: \(reason)"
+        case .cannotSetMode(let file, let mode, let reason):
+            return "recording log \(file): cannot set mode \(mode): \(reason)"
         case .newerSchema(let path):
             return "recording log \(path): written by a newer Tapedeck (unknown schema migrations)"
         case .diskFull(let path):

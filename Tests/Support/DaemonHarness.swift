@@ -8,25 +8,33 @@ import Glibc
 public final class DaemonHarness: @unchecked Sendable {
     public let dir: TestDirectory
     public let configPath: String
-    public var socketPath: String { dir.path + "/control.sock" }
-    public var spool: String { dir.path + "/spool" }
-    public var database: String { dir.path + "/recordings.sqlite" }
+    public let socketPath: String
+    public let spool: String
+    public let database: String
     public private(set) var process: RunningProcess?
     public var extraEnvironment: [String: String]
+    /// The umask the daemon runs under (nil: the test runner's).
+    public var umask: String?
 
     /// `devices` and `stations` are TOML tables (`[[device]]…`, `[[station]]…`);
-    /// `recording` is the body of the `[recording]` table, `control` more keys of `[control]`.
-    public init(dir: TestDirectory, devices: String, stations: String, recording: String = "",
-                control: String = "", environment: [String: String] = [:]) throws {
+    /// `recording` is the body of the `[recording]` table, `top` more top-level keys and
+    /// `control` more `[control]` keys. The spool, database and socket are in `dir` unless given.
+    public init(dir: TestDirectory, devices: String, stations: String, recording: String = "", top: String = "",
+                control: String = "", spool: String? = nil, database: String? = nil, socket: String? = nil,
+                environment: [String: String] = [:]) throws {
         self.dir = dir
         self.extraEnvironment = environment
+        self.spool = spool ?? dir.path + "/spool"
+        self.database = database ?? dir.path + "/recordings.sqlite"
+        self.socketPath = socket ?? dir.path + "/control.sock"
         configPath = dir.file("tapedeck.toml")
         let toml = """
         server_ip = "10.0.0.5"
-        spool = "\(dir.path)/spool"
-        database = "\(dir.path)/recordings.sqlite"
+        spool = "\(self.spool)"
+        database = "\(self.database)"
+        \(top)
         [control]
-        socket = "\(dir.path)/control.sock"
+        socket = "\(socketPath)"
         mode = "0600"
         \(control)
         [recording]
@@ -38,7 +46,8 @@ public final class DaemonHarness: @unchecked Sendable {
     }
 
     /// A daemon on one virtual device with `stations` stations (st1, st2, …).
-    public static func virtual(stations: Int = 4, recording: String = "", control: String = "") throws -> DaemonHarness {
+    public static func virtual(stations: Int = 4, recording: String = "", top: String = "", control: String = "",
+                               spool: String? = nil, database: String? = nil, socket: String? = nil) throws -> DaemonHarness {
         let dir = try TestDirectory("tapedeckd")
         let channels = max(2, 2 * stations)
         var st = ""
@@ -46,13 +55,28 @@ public final class DaemonHarness: @unchecked Sendable {
             st += "[[station]]\nname = \"st\(i + 1)\"\ndevice = \"virt\"\nagent_channel = \(2 * i)\ncustomer_channel = \(2 * i + 1)\n"
         }
         return try DaemonHarness(dir: dir, devices: "[[device]]\nname = \"virt\"\npcm = \"virtual\"\nchannels = \(channels)\n",
-                                 stations: st, recording: recording, control: control)
+                                 stations: st, recording: recording, top: top, control: control,
+                                 spool: spool, database: database, socket: socket)
+    }
+
+    /// The spool's entries without the hidden ones (the daemon's `.tapedeck.lock`).
+    public func recordings() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: spool).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    /// Launches the daemon on this configuration without waiting for anything.
+    public func launch() throws -> RunningProcess {
+        let environment = dir.environment.merging(extraEnvironment) { _, b in b }
+        let arguments = ["--config", configPath, "--log-level", "info"]
+        guard let umask else { return try Subprocess.launch(Binaries.tapedeckd, arguments, environment: environment) }
+        // The shell sets the umask, then becomes the daemon (same pid).
+        return try Subprocess.launch("/bin/sh", ["-c", "umask \(umask) && exec \"$0\" \"$@\"", Binaries.tapedeckd] + arguments,
+                                     environment: environment)
     }
 
     /// Starts the daemon and waits (at most 10 s) for its socket.
     public func start() throws {
-        let p = try Subprocess.launch(Binaries.tapedeckd, ["--config", configPath, "--log-level", "info"],
-                                      environment: dir.environment.merging(extraEnvironment) { _, b in b })
+        let p = try launch()
         process = p
         for _ in 0..<1000 {
             if FileManager.default.fileExists(atPath: socketPath), (try? connect()) != nil { return }

@@ -96,10 +96,27 @@ public final class RunningProcess: Sendable {
     /// What the process has printed on stderr so far.
     public var stderrSoFar: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
 
+    /// Waits at most `seconds` for the process to end: its result, or nil if it still runs.
+    public func wait(seconds: Double) -> ProcessResult? {
+        let deadline = Date().addingTimeInterval(seconds)
+        var status: Int32 = 0
+        while Date() < deadline {
+            let rc = waitpid(pid, &status, WNOHANG)
+            if rc == pid { return collect(status) }
+            if rc < 0 && errno != EINTR { return nil }
+            usleep(10_000)
+        }
+        return nil
+    }
+
     /// Waits for the process to end and collects its output.
     public func wait() -> ProcessResult {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return collect(status)
+    }
+
+    private func collect(_ status: Int32) -> ProcessResult {
         let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         unlink(outPath)

@@ -13,12 +13,15 @@ import TapedeckConfig
         #expect(config == TapedeckConfiguration(
             serverIP: "10.0.0.5",
             spool: "/var/spool/tapedeck",
+            spoolMode: 0o750,
             database: "/var/lib/tapedeck/recordings.sqlite",
+            databaseMode: 0o640,
             control: ControlConfig(socket: "/run/tapedeck/control.sock", mode: 0o660, group: nil),
             recording: RecordingDefaults(format: .wav, monoBitrate: 16, stereoBitrate: 32,
                                          template: "FULLDATE_CUSTPHONE_AGENT",
                                          stereoTemplate: "S_FULLDATE_CUSTPHONE_AGENT",
-                                         historySeconds: 30, limitMinutes: 60, silenceThresholdDBFS: -45),
+                                         historySeconds: 30, limitMinutes: 60, silenceThresholdDBFS: -45,
+                                         fileMode: 0o640),
             devices: [DeviceConfig(name: "card1", pcm: "hw:1,0", rate: 8000, channels: 2, periodMilliseconds: 20)],
             stations: [StationConfig(name: "st1", device: "card1", agentChannel: 0, customerChannel: 1)]))
         #expect(config.control.modeString == "0660")
@@ -39,7 +42,9 @@ import TapedeckConfig
         let text = """
             server_ip = "192.168.7.20"
             spool = "/srv/recordings/"
+            spool_mode = "0770"
             database = "/srv/db/rec.sqlite"
+            database_mode = "600"
             [control]
             socket = "/tmp/t.sock"
             mode = "660"
@@ -58,6 +63,7 @@ import TapedeckConfig
             silence_threshold_dbfs = -50.5
             max_recordings_per_agent = 2
             max_recordings = 40
+            file_mode = "0644"
             [[device]]
             name = "pch"
             pcm = "plughw:CARD=PCH,DEV=0"
@@ -84,13 +90,15 @@ import TapedeckConfig
         let config = try TapedeckConfiguration.parse(text: text, source: etc)
         #expect(config.serverIP == "192.168.7.20")
         #expect(config.spool == "/srv/recordings")
+        #expect(config.spoolMode == 0o770)
         #expect(config.database == "/srv/db/rec.sqlite")
+        #expect(config.databaseMode == 0o600)
         #expect(config.control == ControlConfig(socket: "/tmp/t.sock", mode: 0o660, group: "www-data",
                                                 maxConnections: 1000, idleTimeoutSeconds: 60, sendTimeoutSeconds: 5))
         #expect(config.recording == RecordingDefaults(format: .mp3, monoBitrate: 32, stereoBitrate: 64,
                                                       template: "TINYDATE-STATION.RECID", stereoTemplate: "ST_EPOCH",
                                                       historySeconds: 120, limitMinutes: 240, silenceThresholdDBFS: -50.5,
-                                                      maxRecordingsPerAgent: 2, maxRecordings: 40))
+                                                      maxRecordingsPerAgent: 2, maxRecordings: 40, fileMode: 0o644))
         #expect(config.devices == [
             DeviceConfig(name: "pch", pcm: "plughw:CARD=PCH,DEV=0", rate: 48000, channels: 4, periodMilliseconds: 10),
             DeviceConfig(name: "v", pcm: "virtual", rate: 16000, channels: 1, periodMilliseconds: 100),
@@ -207,17 +215,17 @@ import TapedeckConfig
             if isDefault { uncommented += 1 }
             return isDefault ? line.dropFirst() : line
         }
-        #expect(uncommented == 20)
+        #expect(uncommented == 23)
         let original = try TapedeckConfiguration.parse(text: text, source: Self.path)
         let explicit = try TapedeckConfiguration.parse(text: lines.joined(separator: "\n"), source: Self.path)
         #expect(original == explicit)
     }
 
     /// Every key of the parser appears in the reference file and in docs/configuration.md.
-    @Test(arguments: ["server_ip", "spool", "database", "[control]", "socket", "mode", "group", "[recording]", "format",
+    @Test(arguments: ["server_ip", "spool", "spool_mode", "database", "database_mode", "[control]", "socket", "mode", "group", "[recording]", "format",
                       "mono_bitrate", "stereo_bitrate", "template", "stereo_template", "history_seconds", "limit_minutes",
                       "silence_threshold_dbfs", "api_campaign_policy", "max_connections", "idle_timeout_seconds", "send_timeout_seconds",
-                      "max_recordings_per_agent", "max_recordings", "[[device]]", "name", "pcm", "rate", "channels", "period_ms", "[[station]]",
+                      "max_recordings_per_agent", "max_recordings", "file_mode", "[[device]]", "name", "pcm", "rate", "channels", "period_ms", "[[station]]",
                       "device", "agent_channel", "customer_channel"])
     func everyKeyIsDocumented(_ key: String) throws {
         let reference = try String(decoding: readAll(Self.path), as: UTF8.self)
@@ -276,6 +284,9 @@ import TapedeckConfig
         config.devices[0].pcm = "plug:'file:\"/tmp/a b\\c\"'"
         config.control.group = "tapedeck"
         config.metrics.listen = "[::1]:9187"
+        config.spoolMode = 0o700
+        config.databaseMode = 0o600
+        config.recording.fileMode = 0o664
         #expect(try TapedeckConfiguration.parse(text: config.tomlText(), source: "x") == config)
     }
 
@@ -284,7 +295,9 @@ import TapedeckConfig
         #expect(config.tomlText() == """
             server_ip = "10.0.0.5"
             spool = "/var/spool/tapedeck"
+            spool_mode = "0750"
             database = "/var/lib/tapedeck/recordings.sqlite"
+            database_mode = "0640"
 
             [control]
             socket = "/run/tapedeck/control.sock"
@@ -305,6 +318,7 @@ import TapedeckConfig
             api_campaign_policy = "enforce"
             max_recordings_per_agent = 8
             max_recordings = 256
+            file_mode = "0640"
 
             [[device]]
             name = "card1"
@@ -350,6 +364,24 @@ import TapedeckConfig
 
     @Test func aFolder() {
         #expect(errorLoading(folder) == "\(folder): cannot read: Is a directory")
+    }
+
+    /// A FIFO is refused at once: opening it to read would wait for a writer for ever.
+    @Test func aFIFO() throws {
+        let path = folder + "/fifo.toml"
+        try #require(mkfifo(path, 0o644) == 0)
+        #expect(errorLoading(path) == "\(path): cannot read: not a regular file (a FIFO)")
+    }
+
+    @Test func aCharacterDevice() {
+        #expect(errorLoading("/dev/null") == "/dev/null: cannot read: not a regular file (a character device)")
+    }
+
+    @Test func aSymbolicLinkToAFileIsRead() throws {
+        let target = try makeFile("target.toml", Array(toml().utf8))
+        let link = folder + "/link.toml"
+        try #require(symlink(target, link) == 0)
+        #expect(try TapedeckConfiguration.load(path: link).stations.count == 1)
     }
 
     @Test func anUnreadableFile() throws {

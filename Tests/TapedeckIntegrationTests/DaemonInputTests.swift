@@ -70,6 +70,6 @@ import TapedeckTestSupport
             #expect(count == 16)
         }
         daemon.stop()
-        #expect(try FileManager.default.contentsOfDirectory(atPath: daemon.spool).count == 48)
+        #expect(try daemon.recordings().count == 48)
     }
 }

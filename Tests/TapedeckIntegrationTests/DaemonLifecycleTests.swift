@@ -37,7 +37,7 @@ import TapedeckTestSupport
         usleep(1_000_000)
         let result = daemon.stop()
         #expect(result?.status == 0, "\(result?.stderr ?? "")")
-        let files = try FileManager.default.contentsOfDirectory(atPath: daemon.spool)
+        let files = try daemon.recordings()
         #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".wav") }, "\(files)")
         for f in files {
             let wav = try WAVContents(path: daemon.spool + "/" + f)
@@ -106,11 +106,11 @@ import TapedeckTestSupport
         usleep(2_600_000)
         daemon.process?.signal(SIGKILL)
         _ = daemon.process?.wait()
-        let parts = try FileManager.default.contentsOfDirectory(atPath: daemon.spool)
+        let parts = try daemon.recordings()
         #expect(parts.count == 2 && parts.allSatisfy { $0.hasSuffix(".part") }, "\(parts)")
 
         try daemon.start()
-        let files = try FileManager.default.contentsOfDirectory(atPath: daemon.spool).sorted()
+        let files = try daemon.recordings()
         #expect(files.count == 2 && files.allSatisfy { !$0.hasSuffix(".part") }, "\(files)")
         // Every file validates ok, with at least the audio up to the last checkpoint (1.5 s).
         let v = try Subprocess.run(Binaries.tapedeck, ["validate", "--json", daemon.spool])
@@ -163,7 +163,7 @@ import TapedeckTestSupport
             _ = daemon.process?.wait()
         }
         try daemon.start()
-        let files = try FileManager.default.contentsOfDirectory(atPath: daemon.spool)
+        let files = try daemon.recordings()
         #expect(!files.contains { $0.hasSuffix(".part") }, "\(files)")
         let v = try Subprocess.run(Binaries.tapedeck, ["validate", daemon.spool])
         #expect(v.status == 0, "\(v.stdout)")

@@ -111,7 +111,7 @@ import TapedeckTestSupport
         // The stage is ignored on STOP and STATUS.
         #expect(c.request("function=recording&agent_user=1000&value=STOP&stage=_X") == "SUCCESS: recording function sent - 1000|STOP||||\(tail)")
         daemon.stop()
-        let files = try FileManager.default.contentsOfDirectory(atPath: daemon.spool)
+        let files = try daemon.recordings()
         #expect(files.count == 1 && files[0].hasSuffix("__1000_MID_CALL_____.wav"), "\(files)")
     }
 
@@ -125,7 +125,7 @@ import TapedeckTestSupport
         _ = c.request("function=recording&agent_user=1000&value=STOP")
         _ = c.request("function=stereo_recording&agent_user=1000&value=END")
         daemon.stop()
-        let files = try FileManager.default.contentsOfDirectory(atPath: daemon.spool).sorted()
+        let files = try daemon.recordings()
         #expect(files.count == 4)
         #expect(files.filter { $0.hasPrefix("rec_1000") }.count == 3, "\(files)")
         #expect(files.contains("rec_1000.wav"))

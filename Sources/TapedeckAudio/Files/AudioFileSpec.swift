@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A file format Tapedeck writes.
 public enum AudioFormat: String, Sendable, CaseIterable {
     case wav
@@ -17,12 +21,15 @@ public struct AudioFileSpec: Sendable, Equatable {
     public var channels: Int
     /// MP3 constant bitrate in kbit/s; nil picks the default for the channel count.
     public var bitrateKbps: Int?
+    /// The file's permission bits, set whatever the umask; nil: 0644 less the umask.
+    public var fileMode: mode_t?
 
-    public init(format: AudioFormat, sampleRate: Int, channels: Int, bitrateKbps: Int? = nil) {
+    public init(format: AudioFormat, sampleRate: Int, channels: Int, bitrateKbps: Int? = nil, fileMode: mode_t? = nil) {
         self.format = format
         self.sampleRate = sampleRate
         self.channels = channels
         self.bitrateKbps = bitrateKbps
+        self.fileMode = fileMode
     }
 
     /// VICIdial's defaults: 16 kbit/s mono, 32 kbit/s stereo.

@@ -24,7 +24,7 @@ public final class MP3FileWriter: AudioFileWriter {
         self.encoder = try LameEncoder(sampleRate: spec.sampleRate, channels: spec.channels,
                                        bitrateKbps: spec.effectiveBitrate, path: path)
         do throws(FileError) {
-            self.fd = try FileDescriptor.create(partPath)
+            self.fd = try FileDescriptor.create(partPath, mode: spec.fileMode)
         } catch {
             throw WriterError(error)
         }

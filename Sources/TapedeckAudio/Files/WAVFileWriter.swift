@@ -10,7 +10,8 @@ public final class WAVFileWriter: AudioFileWriter {
         self.spec = spec
         self.path = path
         self.partPath = path + ".part"
-        self.file = try SndFile.createWAV(path: partPath, sampleRate: spec.sampleRate, channels: spec.channels)
+        self.file = try SndFile.createWAV(path: partPath, sampleRate: spec.sampleRate, channels: spec.channels,
+                                          mode: spec.fileMode)
         file?.updateHeader()
     }
 

@@ -8,6 +8,11 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
     public let operation: String
     public let path: String
     public let errno: Errno
+    public init(operation: String, path: String, errno: Errno) {
+        self.operation = operation
+        self.path = path
+        self.errno = errno
+    }
     public var description: String { "cannot \(operation) \(path): \(errno)" }
 }
 
@@ -15,11 +20,29 @@ public struct FileDescriptor: Sendable {
     public let raw: Int32
     public let path: String
 
-    /// Creates (or truncates) a file for writing, mode 0644 less the umask.
-    public static func create(_ path: String) throws(FileError) -> FileDescriptor {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Creates (or truncates) a file for writing: with permission bits `mode` exactly,
+    /// whatever the umask, or 0644 less the umask when `mode` is nil.
+    public static func create(_ path: String, mode: mode_t? = nil) throws(FileError) -> FileDescriptor {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode ?? 0o644)
         guard fd >= 0 else { throw FileError(operation: "create", path: path, errno: .current) }
-        return FileDescriptor(raw: fd, path: path)
+        let file = FileDescriptor(raw: fd, path: path)
+        if let mode {
+            do throws(FileError) {
+                try file.setMode(mode)
+            } catch {
+                _ = Glibc.close(fd)
+                FileSystem.remove(path)
+                throw error
+            }
+        }
+        return file
+    }
+
+    /// Sets the file's permission bits (fchmod: the umask plays no part).
+    public func setMode(_ mode: mode_t) throws(FileError) {
+        guard fchmod(raw, mode) == 0 else {
+            throw FileError(operation: "set mode \(FileSystem.octal(mode)) of", path: path, errno: .current)
+        }
     }
 
     /// Writes all of `count` bytes (retrying short writes and EINTR).

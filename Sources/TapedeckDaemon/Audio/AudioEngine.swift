@@ -49,10 +49,13 @@ public struct EngineLayout: Sendable, Equatable {
     public var devices: [Device]
     public var stations: [Station]
     public var historySeconds: Double
-    public init(devices: [Device], stations: [Station], historySeconds: Double = 30) {
+    /// The permission bits of the recordings started from now on (nil: 0644 less the umask).
+    public var fileMode: mode_t?
+    public init(devices: [Device], stations: [Station], historySeconds: Double = 30, fileMode: mode_t? = nil) {
         self.devices = devices
         self.stations = stations
         self.historySeconds = historySeconds
+        self.fileMode = fileMode
     }
 
     func device(_ name: String) -> Device? { devices.first { $0.name == name } }
@@ -247,7 +250,8 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
 
     func spec(_ plan: RecordingPlan, _ mode: MixMode, rate: Int) -> AudioFileSpec {
         AudioFileSpec(format: plan.format == .mp3 ? .mp3 : .wav, sampleRate: rate, channels: mode.outputChannels,
-                      bitrateKbps: mode.outputChannels == 1 || plan.kind == .stereo ? plan.bitrateKbps : nil)
+                      bitrateKbps: mode.outputChannels == 1 || plan.kind == .stereo ? plan.bitrateKbps : nil,
+                      fileMode: topology.withLock { $0.wanted.fileMode })
     }
 
     public func problem(with plan: RecordingPlan) -> String? {

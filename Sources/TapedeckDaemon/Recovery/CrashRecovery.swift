@@ -13,6 +13,8 @@ import TapedeckLog
 struct CrashRecovery {
     let log: RecordingLog
     let spool: String
+    /// The permission bits every recovered file is given.
+    let fileMode: mode_t
     let events: any EventSink
     let logger: Logger
 
@@ -99,6 +101,11 @@ struct CrashRecovery {
             }
         }
         guard fm.fileExists(atPath: path) else { return (false, "no file at \(path) or \(part) after the crash") }
+        do throws(FileError) {
+            try FileSystem.setMode(path, fileMode)
+        } catch {
+            logger.warning("a recovered recording keeps its permission bits", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
         let verdict = FileInspector.inspect(path: path).verdict
         return verdict == .broken ? (false, "\(path) is broken and could not be repaired") : (true, nil)
     }

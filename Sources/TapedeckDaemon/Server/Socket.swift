@@ -10,7 +10,10 @@ struct SocketError: Error, CustomStringConvertible {
     let path: String
     let errno: Int32
     var kind = "control socket"
-    var description: String { "\(kind) \(path): \(operation): \(String(cString: strerror(errno)))" }
+    /// `errno` 0: the operation says all (no system error behind it).
+    var description: String {
+        errno == 0 ? "\(kind) \(path): \(operation)" : "\(kind) \(path): \(operation): \(String(cString: strerror(errno)))"
+    }
 }
 
 enum Socket {
@@ -45,17 +48,18 @@ enum Socket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard rc == 0 else { let e = errno; close(fd); throw SocketError(operation: "bind", path: path, errno: e) }
-        guard chmod(path, mode) == 0 else { let e = errno; close(fd); throw SocketError(operation: "chmod", path: path, errno: e) }
-        if let group {
-            guard let gr = getgrnam(group) else {
-                close(fd)
-                throw SocketError(operation: "group \(group) does not exist", path: path, errno: ENOENT)
-            }
-            guard chown(path, uid_t.max, gr.pointee.gr_gid) == 0 else {
-                let e = errno; close(fd); throw SocketError(operation: "chown to group \(group)", path: path, errno: e)
-            }
+        // Bound: the socket file exists now, and a start that fails from here removes it.
+        func unbind(_ operation: String, _ e: Int32) -> SocketError {
+            close(fd)
+            unlink(path)
+            return SocketError(operation: operation, path: path, errno: e)
         }
-        guard Glibc.listen(fd, backlog) == 0 else { let e = errno; close(fd); throw SocketError(operation: "listen", path: path, errno: e) }
+        guard chmod(path, mode) == 0 else { throw unbind("chmod", errno) }
+        if let group {
+            guard let gr = getgrnam(group) else { throw unbind("group \"\(group)\" does not exist", 0) }
+            guard chown(path, uid_t.max, gr.pointee.gr_gid) == 0 else { throw unbind("chown to group \(group)", errno) }
+        }
+        guard Glibc.listen(fd, backlog) == 0 else { throw unbind("listen", errno) }
         return fd
     }
 
