@@ -98,6 +98,7 @@ extension Controller {
                 durationSeconds: 0, sizeBytes: 0, stage: options.stage,
                 serverIP: settings.serverIP, startTime: arrival, createdAt: arrival, updatedAt: arrival,
                 callID: call?.call.callID, leadID: call?.call.leadID)
+            snapshot.byCampaign = request.origin == .campaign
             var rules = EndRules(timeoutSeconds: min(Double(options.timeout ?? Int.max), settings.limitSeconds),
                                  silenceSeconds: options.endOnSilence.map(Double.init),
                                  silenceThresholdDBFS: settings.silenceThresholdDBFS, key: options.endOnKey)
