@@ -433,7 +433,7 @@ struct ConfigReader {
             }
             config.format = f
         }
-        let allBitrates = Set(ConfigRules.mp3Bitrates(rate: 8000) + ConfigRules.mp3Bitrates(rate: 48000)).sorted()
+        let allBitrates = ConfigRules.anyMP3Bitrate
         func bitrate(_ key: String) throws(ConfigError) -> Int? {
             guard let n = try integer(t, key, "recording.\(key)") else { return nil }
             if !allBitrates.contains(n) {

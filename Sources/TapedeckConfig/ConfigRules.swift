@@ -27,17 +27,23 @@ public enum ConfigRules {
     /// `sun_path` holds 108 bytes including the terminating NUL.
     public static let socketPathMaximumLength = 107
 
-    /// MPEG Layer III bitrates (kbit/s) at `rate`: MPEG-1 at 32 kHz and above,
-    /// MPEG-2 / 2.5 below.
+    /// The MP3 bitrates (kbit/s) written exactly as asked at `rate`: MPEG-1 Layer III at
+    /// 32 kHz and above, MPEG-2 at 16–24 kHz, MPEG-2.5 at 8–12 kHz as LAME encodes it (at
+    /// most 64: it writes every higher bitrate as 64). The same table as the protocol's
+    /// `MP3Bitrates` and the writer's `AudioFileSpec.mp3Bitrates` (TapedeckDaemonTests
+    /// checks that they agree).
     public static func mp3Bitrates(rate: Int) -> [Int] {
         rate >= 32000
             ? [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
-            : [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
+            : rate >= 16000 ? [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160] : [8, 16, 24, 32, 40, 48, 56, 64]
     }
+
+    /// Every bitrate of some MPEG rate.
+    static var anyMP3Bitrate: [Int] { Set(mpegRates.flatMap(mp3Bitrates(rate:))).sorted() }
 
     /// The table's name for an error line.
     static func mpegLayer(rate: Int) -> String {
-        rate >= 32000 ? "MPEG-1 Layer III" : (rate >= 16000 ? "MPEG-2 Layer III" : "MPEG-2.5 Layer III")
+        rate >= 32000 ? "MPEG-1 Layer III" : (rate >= 16000 ? "MPEG-2 Layer III" : "MPEG-2.5 Layer III as LAME encodes it")
     }
 
     static func isAlnum(_ c: Unicode.Scalar) -> Bool {

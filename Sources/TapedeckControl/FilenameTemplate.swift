@@ -99,8 +99,8 @@ public struct FilenameTemplate: Sendable, Hashable {
     }
 
     /// The file name without extension: at most 90 characters of
-    /// `A-Z a-z 0-9 _ - .`, never empty, never starting or ending with `.`,
-    /// never containing `..`.
+    /// `A-Z a-z 0-9 _ - .`, never empty, never starting with `-` or `.`, never
+    /// ending with `.`, never containing `..`.
     public func render(_ values: Values, stage: Stage? = nil) -> String {
         let base = FilenameTemplate.sanitize(expand { values.value(of: $0) })
         let suffix = stage?.value ?? ""
@@ -131,11 +131,14 @@ public struct FilenameTemplate: Sendable, Hashable {
 
     /// Every Unicode scalar outside `A-Z a-z 0-9 _ - .` becomes `_`; a `.`
     /// at the start or end, or right after another `.`, becomes `_` (no
-    /// hidden files, no `..`). No `/` can survive, so no path leaves the spool.
+    /// hidden files, no `..`), and so does a `-` at the start (no name a shell
+    /// command takes for an option, as `rm *` would). No `/` can survive, so no
+    /// path leaves the spool.
     public static func sanitize(_ s: String) -> String {
         var out: [Unicode.Scalar] = s.unicodeScalars.map { c in
             ASCII.isAlnum(c) || c == "_" || c == "-" || c == "." ? c : "_"
         }
+        if out.first == "-" { out[0] = "_" }
         for i in out.indices where out[i] == "." {
             if i == 0 || i == out.count - 1 || out[i - 1] == "." { out[i] = "_" }
         }

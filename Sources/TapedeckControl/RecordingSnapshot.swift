@@ -59,6 +59,9 @@ public struct RecordingSnapshot: Sendable, Hashable {
     public var maskedSeconds: Double?
     /// Why it failed (status failed).
     public var failureReason: String?
+    /// Started by the call's campaign policy (ALLCALLS, ALLFORCE, campaign_stereo), not by
+    /// a request: JSON `"origin":"campaign"`, and `campaign` in the log's `function` column.
+    public var byCampaign = false
 
     public static let storageType = "local"
     /// The cause of a recording whose device delivered no audio while it ran (status failed,
@@ -67,6 +70,9 @@ public struct RecordingSnapshot: Sendable, Hashable {
 
     /// The device delivered no audio while this recording ran.
     public var hadNoAudio: Bool { cause == Self.noAudioCause }
+
+    /// The JSON `origin` and the log's `function` of a recording a campaign policy started.
+    public static let campaignOrigin = "campaign"
 
     public init(id: Int64, function: RecordingFunction, kind: Kind, status: Status, format: Format,
                 agentUser: String, sessionID: String, station: String, filename: String, filePath: String,
@@ -104,7 +110,7 @@ public struct RecordingSnapshot: Sendable, Hashable {
     /// function, kind, status, format, filename, file_path, storage_type,
     /// duration_seconds, size_bytes, stage, server_ip, start_time, end_time,
     /// created_at, updated_at. Then, only when set: call_id, lead_id, cause,
-    /// paused_seconds, masked_seconds, reason.
+    /// paused_seconds, masked_seconds, reason, origin (`campaign`).
     public func json(timeZone: TimeZone) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("id", .integer(id)),
@@ -133,6 +139,7 @@ public struct RecordingSnapshot: Sendable, Hashable {
         if let pausedSeconds { members.append(("paused_seconds", .seconds(pausedSeconds))) }
         if let maskedSeconds { members.append(("masked_seconds", .seconds(maskedSeconds))) }
         if let failureReason { members.append(("reason", .string(failureReason))) }
+        if byCampaign { members.append(("origin", .string(Self.campaignOrigin))) }
         return .object(members)
     }
 }

@@ -157,8 +157,8 @@ struct ParameterReader {
             options.format = RecordingSnapshot.Format(rawValue: format)
         }
         if let bitrate = try optional("bitrate", { s in
-            guard let n = Int(s), s.utf8.allSatisfy(ASCII.isDigit), StartOptions.validBitrates.contains(n) else {
-                return "must be one of " + StartOptions.validBitrates.map(String.init).joined(separator: ", ")
+            guard let n = Int(s), s.utf8.allSatisfy(ASCII.isDigit), MP3Bitrates.any.contains(n) else {
+                return "must be one of " + MP3Bitrates.list(MP3Bitrates.any)
             }
             return nil
         }) {

@@ -169,7 +169,8 @@ public enum PauseBehavior: String, Sendable, Hashable, CaseIterable {
 public struct StartOptions: Sendable, Hashable {
     public var stage: Stage?
     public var format: RecordingSnapshot.Format?
-    /// MP3 kbps (one of ``validBitrates``).
+    /// MP3 kbit/s: one of ``MP3Bitrates/any`` here; the daemon checks it against the
+    /// station's rate (``MP3Bitrates/at(sampleRate:)``).
     public var bitrate: Int?
     /// Seconds, 3...7200.
     public var timeout: Int?
@@ -183,8 +184,6 @@ public struct StartOptions: Sendable, Hashable {
     public var minDurationMilliseconds: Int?
     /// `legs=split`.
     public var splitLegs: Bool
-
-    public static let validBitrates: [Int] = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
 
     public init(stage: Stage? = nil, format: RecordingSnapshot.Format? = nil, bitrate: Int? = nil,
                 timeout: Int? = nil, endOnSilence: Int? = nil, endOnKey: Character? = nil,

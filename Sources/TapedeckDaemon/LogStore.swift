@@ -11,7 +11,8 @@ struct LogStore: RecordingStore {
         try log.insertStarted(NewRecording(
             station: r.station, serverIP: r.serverIP, sessionID: r.sessionID, agentUser: r.agentUser,
             startedAt: r.startTime, filename: r.filename, location: r.filePath, kind: r.kind.rawValue,
-            function: r.function.rawValue, format: r.format.rawValue, stage: r.stage?.value,
+            function: r.byCampaign ? RecordingSnapshot.campaignOrigin : r.function.rawValue,
+            format: r.format.rawValue, stage: r.stage?.value,
             leadID: r.leadID, callID: r.callID))
     }
 
@@ -43,9 +44,12 @@ struct LogStore: RecordingStore {
         case .failed: .failed
         case .discarded: .discarded
         }
-        return RecordingSnapshot(
-            id: row.id, function: RecordingFunction(rawValue: row.function) ?? .recording,
-            kind: RecordingSnapshot.Kind(rawValue: row.kind) ?? .mono, status: status,
+        let kind = RecordingSnapshot.Kind(rawValue: row.kind) ?? .mono
+        // A campaign's row says `campaign`; its kind tells which function it recorded as.
+        let byCampaign = row.function == RecordingSnapshot.campaignOrigin
+        var snapshot = RecordingSnapshot(
+            id: row.id, function: RecordingFunction(rawValue: row.function) ?? (kind == .stereo ? .stereoRecording : .recording),
+            kind: kind, status: status,
             format: RecordingSnapshot.Format(rawValue: row.format) ?? .wav,
             agentUser: row.agentUser, sessionID: row.sessionID, station: row.station,
             filename: row.filename, filePath: row.location, durationSeconds: row.durationSeconds,
@@ -54,5 +58,7 @@ struct LogStore: RecordingStore {
             updatedAt: row.updatedDate ?? row.startDate, callID: row.callID, leadID: row.leadID,
             cause: row.cause?.rawValue, pausedSeconds: row.pausedSeconds, maskedSeconds: row.maskedSeconds,
             failureReason: row.error)
+        snapshot.byCampaign = byCampaign
+        return snapshot
     }
 }

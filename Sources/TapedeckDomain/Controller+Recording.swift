@@ -81,6 +81,12 @@ extension Controller {
             if options.bitrate != nil && format != .mp3 {
                 return .failure(invalid(function, agentUser, "bitrate", "applies to mp3 only (this recording is \(format.rawValue))"))
             }
+            // A bitrate the encoder would change at the station's rate is refused, never changed.
+            let allowed = MP3Bitrates.at(sampleRate: mark.sampleRate)
+            if let asked = options.bitrate, !allowed.contains(asked) {
+                return .failure(invalid(function, agentUser, "bitrate",
+                                        "must be one of \(MP3Bitrates.list(allowed)) at \(mark.sampleRate) Hz (station \(agent.station))"))
+            }
             let bitrate = options.bitrate ?? (kind == .stereo ? settings.stereoBitrate : settings.monoBitrate)
             let call = request.callSerial == nil || session.call?.serial == request.callSerial ? session.call : nil
             let template = function == .stereoRecording ? settings.stereoTemplate : settings.recordingTemplate
@@ -98,6 +104,7 @@ extension Controller {
                 durationSeconds: 0, sizeBytes: 0, stage: options.stage,
                 serverIP: settings.serverIP, startTime: arrival, createdAt: arrival, updatedAt: arrival,
                 callID: call?.call.callID, leadID: call?.call.leadID)
+            snapshot.byCampaign = request.origin == .campaign
             var rules = EndRules(timeoutSeconds: min(Double(options.timeout ?? Int.max), settings.limitSeconds),
                                  silenceSeconds: options.endOnSilence.map(Double.init),
                                  silenceThresholdDBFS: settings.silenceThresholdDBFS, key: options.endOnKey)
@@ -133,6 +140,7 @@ extension Controller {
                     legs.append(leg)
                 }
                 plan.legPaths = (legs[0].filePath, legs[1].filePath)
+                plan.legBitrateKbps = format == .mp3 ? settings.monoBitrate : nil
             }
             let handle: any RecordingHandle
             do throws(BackendError) {

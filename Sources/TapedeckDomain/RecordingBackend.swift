@@ -46,6 +46,8 @@ public struct RecordingPlan: Sendable, Equatable {
     public var path: String
     /// With `legs=split`: the final paths of the agent's and the customer's leg files.
     public var legPaths: (agent: String, customer: String)?
+    /// MP3 kbit/s of the (mono) leg files of a stereo recording: the configured mono bitrate.
+    public var legBitrateKbps: Int?
     public var rules: EndRules
 
     public init(station: String, kind: RecordingSnapshot.Kind, format: RecordingSnapshot.Format,
@@ -63,7 +65,7 @@ public struct RecordingPlan: Sendable, Equatable {
     public static func == (a: RecordingPlan, b: RecordingPlan) -> Bool {
         a.station == b.station && a.kind == b.kind && a.format == b.format && a.bitrateKbps == b.bitrateKbps
             && a.path == b.path && a.legPaths?.agent == b.legPaths?.agent && a.legPaths?.customer == b.legPaths?.customer
-            && a.rules == b.rules
+            && a.legBitrateKbps == b.legBitrateKbps && a.rules == b.rules
     }
 }
 

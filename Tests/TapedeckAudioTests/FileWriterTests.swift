@@ -90,7 +90,10 @@ import TapedeckTestSupport
     }
 
     @Test func refusesWhatMP3CannotCarry() {
-        #expect(AudioFileSpec(format: .mp3, sampleRate: 8000, channels: 1, bitrateKbps: 128).problem == nil)
+        #expect(AudioFileSpec(format: .mp3, sampleRate: 8000, channels: 1, bitrateKbps: 64).problem == nil)
+        // MPEG-2.5 allows 128, but LAME writes it as 64: refused.
+        #expect(AudioFileSpec(format: .mp3, sampleRate: 8000, channels: 1, bitrateKbps: 128).problem
+                == "MP3 at 8000 Hz takes bitrates 8, 16, 24, 32, 40, 48, 56, 64 kbit/s, not 128")
         #expect(AudioFileSpec(format: .mp3, sampleRate: 8000, channels: 1, bitrateKbps: 320).problem != nil)
         #expect(AudioFileSpec(format: .mp3, sampleRate: 44100, channels: 2, bitrateKbps: 16).problem != nil)
         #expect(AudioFileSpec(format: .mp3, sampleRate: 9600, channels: 1).problem?.contains("9600 Hz") == true)

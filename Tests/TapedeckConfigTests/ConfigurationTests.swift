@@ -155,6 +155,21 @@ import TapedeckConfig
         _ = try TapedeckConfiguration.parse(text: toml(devices: [device("card1", "rate = \(rate)")]), source: etc)
     }
 
+    /// Every bitrate LAME writes as asked at a rate loads; MPEG-2's 144 among them.
+    @Test(arguments: [(8000, [8, 16, 24, 32, 40, 48, 56, 64]), (12000, [8, 16, 24, 32, 40, 48, 56, 64]),
+                      (16000, [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]),
+                      (24000, [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]),
+                      (44100, [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320])])
+    func everyEncodableBitrateLoads(_ rate: Int, _ bitrates: [Int]) throws {
+        #expect(ConfigRules.mp3Bitrates(rate: rate) == bitrates)
+        for n in bitrates {
+            let config = try TapedeckConfiguration.parse(
+                text: toml(recording: "mono_bitrate = \(n)\nstereo_bitrate = \(n)", devices: [device("card1", "rate = \(rate)")]),
+                source: etc)
+            #expect(config.recording.monoBitrate == n && config.recording.stereoBitrate == n)
+        }
+    }
+
     @Test(arguments: [32000, 44100, 48000])
     func highRatesNeedAnMPEG1MonoBitrate(_ rate: Int) throws {
         #expect(errorLine(toml(devices: [device("card1", "rate = \(rate)")]))?.contains("the default 16") == true)

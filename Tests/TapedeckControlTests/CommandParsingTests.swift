@@ -139,6 +139,32 @@ import Testing
         #expect(f?.failure.code == .invalidRequest)
     }
 
+    /// Every MP3 bitrate of some rate passes the parser (144 is MPEG-2's: 16–24 kHz); the
+    /// daemon then checks it against the station's rate.
+    @Test func everyMP3BitrateParses() {
+        #expect(MP3Bitrates.any == [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 224, 256, 320])
+        for n in MP3Bitrates.any {
+            #expect(Fixture.command("function=recording&agent_user=1000&value=START&format=mp3&bitrate=\(n)")
+                    == rec(.start(StartOptions(format: .mp3, bitrate: n))), "\(n)")
+        }
+    }
+
+    @Test func bitrateOfNoRateIsRefusedWithTheList() {
+        let f = Fixture.failure("function=stereo_recording&agent_user=1000&value=BEGIN&bitrate=100")!
+        #expect(Fixture.text(.failure(f.failure))
+                == "ERROR: stereo_recording not valid - bitrate must be one of 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 224, 256, 320|1000\n")
+    }
+
+    @Test func mp3BitratesByRate() {
+        for rate in [8000, 11025, 12000] { #expect(MP3Bitrates.at(sampleRate: rate) == [8, 16, 24, 32, 40, 48, 56, 64]) }
+        for rate in [16000, 22050, 24000] {
+            #expect(MP3Bitrates.at(sampleRate: rate) == [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160])
+        }
+        for rate in [32000, 44100, 48000] {
+            #expect(MP3Bitrates.at(sampleRate: rate) == [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320])
+        }
+    }
+
     @Test func badOptionText() {
         let f = Fixture.failure("function=recording&agent_user=1000&value=START&timeout=2")!
         #expect(Fixture.text(.failure(f.failure))

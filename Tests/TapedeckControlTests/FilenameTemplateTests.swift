@@ -50,6 +50,56 @@ import Testing
         #expect(FilenameTemplate("a...b.c").render(v) == "a._.b.c")
     }
 
+    /// Values that would make a name begin with `-` (an option to `rm *`) or `.` (a hidden
+    /// file). agent_user, call_id, campaign, ingroup and vendor_lead_code can carry such
+    /// values past their field rules; the names must be safe whatever the value.
+    static let hostile = ["-rf --no-preserve-root", "-", "--", "-.", ".", "..", "../../etc/passwd", ".hidden", "-x.",
+                          "/-rf", " -rf", "\u{00E9}-x"]
+
+    /// Each template field, with `value` in it and nothing before it in the name.
+    static func fields(_ value: String) -> [(FilenameTemplate, FilenameTemplate.Values)] {
+        let base = FilenameTemplate.Values(date: Fixture.date, timeZone: Fixture.zone)
+        var agent = base, phone = base, campaign = base, inGroup = base, lead = base, vendor = base, call = base, station = base
+        agent.agent = value
+        phone.custPhone = value
+        campaign.campaign = value
+        inGroup.inGroup = value
+        lead.leadID = value
+        vendor.vendorLeadCode = value
+        call.callID = value
+        station.station = value
+        return [(FilenameTemplate("AGENT"), agent), (FilenameTemplate("CUSTPHONE_AGENT"), phone),
+                (FilenameTemplate("CAMPAIGN"), campaign), (FilenameTemplate("INGROUP"), inGroup),
+                (FilenameTemplate("LEADID"), lead), (FilenameTemplate("VENDORLEADCODE_AGENT_FULLDATE"), vendor),
+                (FilenameTemplate("CALLIDRECID"), call), (FilenameTemplate("STATION"), station)]
+    }
+
+    @Test(arguments: hostile)
+    func noNameBeginsWithADashOrADot(_ value: String) {
+        for (template, values) in Self.fields(value) {
+            for stage in [nil, Stage(sanitizing: value), Stage(sanitizing: "-rf")] {
+                let name = template.render(values, stage: stage)
+                #expect(!name.hasPrefix("-") && !name.hasPrefix("."), "\(template.template) with \(value): \(name)")
+                // A name stays in the spool: one path component, not "." or "..".
+                let path = URL(fileURLWithPath: "/var/spool/tapedeck/" + name + ".wav").standardizedFileURL.path
+                #expect(path == "/var/spool/tapedeck/\(name).wav" && !name.contains("/"), "\(name)")
+                let unique = FilenameTemplate.uniqued(name) { $0 == name }
+                #expect(!unique.hasPrefix("-") && !unique.hasPrefix("."), "\(unique)")
+            }
+        }
+    }
+
+    @Test func aLeadingDashBecomesAnUnderscoreAndTheRestIsKept() {
+        let v = FilenameTemplate.Values(date: Fixture.date, timeZone: Fixture.zone, agent: "1000",
+                                        vendorLeadCode: "-rf --no-preserve-root")
+        #expect(FilenameTemplate("VENDORLEADCODE_AGENT").render(v) == "_rf_--no-preserve-root_1000")
+        #expect(FilenameTemplate("-AGENT").render(v) == "_1000")
+        #expect(FilenameTemplate("CUSTPHONE").render(v, stage: Stage(sanitizing: "-rf")) == "_rf")
+        // Names that are fine are unchanged, dashes inside them too.
+        #expect(FilenameTemplate("AGENT-VENDORLEADCODE").render(v) == "1000--rf_--no-preserve-root")
+        #expect(FilenameTemplate.defaultRecording.render(v, stage: Stage(sanitizing: "-x")) == "20261121-101010__1000-x")
+    }
+
     @Test func ninetyCharacterLimit() {
         let long = String(repeating: "a", count: 100)
         #expect(FilenameTemplate("AGENT").render(values(agent: long)) == String(repeating: "a", count: 90))

@@ -43,6 +43,13 @@ import Testing
         #expect(rendered.hasSuffix(#""updated_at":"2026-11-21T10:10:23+01:00","call_id":"M1","lead_id":"123","cause":"error","paused_seconds":1.25,"masked_seconds":0,"reason":"disk full"}"#))
     }
 
+    @Test func campaignOrigin() {
+        var r = Fixture.recording(status: .started)
+        #expect(!r.json(timeZone: Fixture.zone).rendered.contains("origin"))
+        r.byCampaign = true
+        #expect(r.json(timeZone: Fixture.zone).rendered.hasSuffix(#""updated_at":"2026-11-21T10:10:10+01:00","origin":"campaign"}"#))
+    }
+
     @Test func everyErrorCode() {
         let cases: [(ControlError, String)] = [
             (.invalidJSON("x"), "invalid_json"),

@@ -137,6 +137,9 @@ import Testing
                 == "SUCCESS: recording function sent - 1000|PAUSE||||10.0.0.5|8600051|PAUSED\n")
         #expect(Fixture.text(.failure(.recordingDisabled(.recording, agent)))
                 == "ERROR: recording disabled - 1000|||||10.0.0.5|8600051|PAUSED\n")
+        // stereo_recording's lines name stereo_recording, as VICIdial's do.
+        #expect(Fixture.text(.failure(.recordingDisabled(.stereoRecording, agent)))
+                == "ERROR: stereo_recording disabled - 1000|||||10.0.0.5|8600051|PAUSED\n")
         #expect(Fixture.text(.failure(.invalidState(.recording, .resume, agent, reason: "not paused")))
                 == "ERROR: resume recording error - 1000|not paused||||10.0.0.5|8600051|PAUSED\n")
         let lookup = RecordingLookup(leadID: "123")

@@ -312,4 +312,45 @@ extension PulseAudioTests {
         #expect(callID(c.request("function=call_start&agent_user=1000&call_id=MINE")) == "MINE")
         daemon.stop()
     }
+
+    /// The log tells a campaign's recordings from an agent's: `function` is `campaign` in
+    /// their rows (the kind says mono or stereo), and their JSON objects carry
+    /// `"origin":"campaign"`. Under NEVER, BEGIN's refusal names stereo_recording.
+    @Test func campaignRowsSayCampaignAndNeverRefusesInEachFunctionsWords() throws {
+        let daemon = try DaemonHarness.virtual()
+        try daemon.start()
+        let c = try daemon.connect()
+        _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
+        #expect(c.request("function=call_start&agent_user=1000&call_id=N1&campaign_recording=NEVER")?.hasPrefix("SUCCESS") == true)
+        #expect(c.request("function=stereo_recording&agent_user=1000&value=BEGIN") == "ERROR: stereo_recording disabled - 1000|||||\(tail)")
+        #expect(c.request("function=recording&agent_user=1000&value=START") == "ERROR: recording disabled - 1000|||||\(tail)")
+        #expect(c.request(#"{"function":"stereo_recording","agent_user":"1000","value":"BEGIN"}"#)
+                == #"{"error":{"code":"recording_disabled","message":"stereo_recording is disabled by the campaign"}}"#)
+        #expect(c.request(#"{"function":"recording","agent_user":"1000","value":"START"}"#)
+                == #"{"error":{"code":"recording_disabled","message":"recording is disabled by the campaign"}}"#)
+        _ = c.request("function=call_end&agent_user=1000")
+        // ALLFORCE and campaign stereo start two recordings at call_start (no delay); the
+        // agent starts one of each function beside them.
+        #expect(c.request("function=call_start&agent_user=1000&call_id=F1&campaign_recording=ALLFORCE&campaign_stereo=ALLCALLS")?.hasPrefix("SUCCESS") == true)
+        #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)
+        #expect(c.request("function=stereo_recording&agent_user=1000&value=BEGIN")?.hasPrefix("SUCCESS") == true)
+        let ended = (try? JSONSerialization.jsonObject(with: Data((c.request(#"{"function":"call_end","agent_user":"1000"}"#) ?? "").utf8))) as? [String: Any]
+        let recs = ((ended?["data"] as? [String: Any])?["recordings"] as? [[String: Any]] ?? [])
+            .sorted { ($0["id"] as? Int ?? 0) < ($1["id"] as? Int ?? 0) }
+        #expect(recs.map { $0["function"] as? String ?? "" } == ["recording", "stereo_recording", "recording", "stereo_recording"], "\(recs)")
+        #expect(recs.map { $0["origin"] as? String ?? "-" } == ["campaign", "campaign", "-", "-"], "\(recs)")
+        // The rows, as the database holds them.
+        let rows = try Subprocess.run("sqlite3", [daemon.database, "SELECT function, kind FROM recording_log ORDER BY recording_id"])
+        #expect(rows.status == 0, "\(rows.stderr)")
+        #expect(rows.stdout == "campaign|mono\ncampaign|stereo\nrecording|mono\nstereo_recording|stereo\n")
+        // recording_lookup reads a campaign row back as it was: its function and its origin.
+        let ids = recs.map { $0["id"] as? Int ?? -1 }
+        for (i, id) in ids.enumerated() {
+            let found = (try? JSONSerialization.jsonObject(with: Data((c.request(#"{"function":"recording_lookup","recording_id":"\#(id)"}"#) ?? "").utf8))) as? [String: Any]
+            let row = ((found?["data"] as? [String: Any])?["recordings"] as? [[String: Any]])?.first ?? [:]
+            #expect(row["function"] as? String == recs[i]["function"] as? String && row["kind"] as? String == recs[i]["kind"] as? String)
+            #expect(row["origin"] as? String == recs[i]["origin"] as? String, "\(row)")
+        }
+        daemon.stop()
+    }
 }

@@ -113,7 +113,7 @@ import Glibc
                 #expect(abs((report["duration_seconds"] as? Double ?? 0) - decoded) <= 1.0 / 48000 + 1e-6, "ours \(report), ffmpeg \(decoded)")
             }
             // Nothing else in the spool: no .part, no temporary repair copy.
-            let names = (try FileManager.default.contentsOfDirectory(atPath: spool)).sorted()
+            let names = (try FileManager.default.contentsOfDirectory(atPath: spool)).filter { $0 != ".tapedeck.lock" }.sorted()
             #expect(names.count == 2 && names.allSatisfy { $0.hasSuffix(".mp3") || $0.hasSuffix(".wav") }, "\(names)")
         }
     }

@@ -61,4 +61,14 @@ import TapedeckTestSupport
         let r = try record(["--device", "dev", "--mode", "mono", "--bitrate", "320", dir.file("x.mp3")], in: dir)
         expectOneLineError(r, mentioning: ["320"])
     }
+
+    /// MPEG-2.5 allows 80–160 kbit/s at 8 kHz, but LAME would write them as 64: refused.
+    @Test func bitrateLAMEWouldChange() throws {
+        let dir = try TestDirectory()
+        try dir.defineFileDevice("dev", raw: try dir.writeRaw("in.raw", samples: [0, 0]))
+        let r = try record(["--device", "dev", "--mode", "mono", "--bitrate", "128", dir.file("x.mp3")], in: dir)
+        #expect(r.status != 0)
+        #expect(r.stderr == "tapedeck record: MP3 at 8000 Hz takes bitrates 8, 16, 24, 32, 40, 48, 56, 64 kbit/s, not 128\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("x.mp3")) && !FileManager.default.fileExists(atPath: dir.file("x.mp3.part")))
+    }
 }

@@ -154,6 +154,9 @@ import Glibc
         let waiting = c.request(#"{"function":"recording","agent_user":"2000","value":"START"}"#)
         #expect(errorCode(waiting) == "station_unavailable" && waiting?.contains("reconfigured") == true, "\(waiting ?? "")")
         usleep(2_000_000)
+        // Long enough for at least two agent onsets (every 2.4 s), however fast the rest went.
+        let longEnough = began.addingTimeInterval(5.2).timeIntervalSinceNow
+        if longEnough > 0 { usleep(useconds_t(longEnough * 1_000_000)) }
         let endSent = Date()
         let ended = recording(c.request(#"{"function":"stereo_recording","agent_user":"1000","value":"END"}"#))
         try expectContinuous(ended["file_path"] as? String ?? "",

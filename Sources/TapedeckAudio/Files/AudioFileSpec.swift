@@ -37,11 +37,21 @@ public struct AudioFileSpec: Sendable, Equatable {
 
     public var effectiveBitrate: Int { bitrateKbps ?? Self.defaultBitrate(channels: channels) }
 
-    /// MPEG Layer III bitrates at this sample rate: MPEG-1 (32–48 kHz) or MPEG-2/2.5 (below).
-    public static func mp3Bitrates(sampleRate: Int) -> [Int] {
+    /// The MPEG Layer III bitrate table (indexes 1–14) of the version a sample rate implies:
+    /// MPEG-1 (32–48 kHz) or MPEG-2 / 2.5 (below).
+    static func mpegBitrateTable(sampleRate: Int) -> [Int] {
         sampleRate >= 32000
             ? [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
             : [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
+    }
+
+    /// The bitrates LAME writes exactly as asked at this sample rate: the MPEG table, but at
+    /// most 64 kbit/s at the MPEG-2.5 rates (8–12 kHz), where LAME writes every higher
+    /// bitrate as 64. The same table as the protocol's `MP3Bitrates` and the configuration's
+    /// `ConfigRules.mp3Bitrates` (TapedeckDaemonTests checks that they agree).
+    public static func mp3Bitrates(sampleRate: Int) -> [Int] {
+        let table = mpegBitrateTable(sampleRate: sampleRate)
+        return sampleRate >= 16000 ? table : table.filter { $0 <= 64 }
     }
 
     /// MPEG sample rates: MP3 files can only carry these.

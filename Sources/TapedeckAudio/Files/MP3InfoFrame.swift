@@ -24,7 +24,7 @@ struct MP3InfoFrame {
     /// The 4-byte header of this stream's frames (no CRC, no padding).
     var header: [UInt8] {
         let versionBits: UInt8 = isMPEG1 ? 0b11 : (sampleRate >= 16000 ? 0b10 : 0b00)
-        let bitrates = AudioFileSpec.mp3Bitrates(sampleRate: sampleRate)
+        let bitrates = AudioFileSpec.mpegBitrateTable(sampleRate: sampleRate)
         let bitrateIndex = UInt8((bitrates.firstIndex(of: bitrateKbps) ?? 0) + 1)
         let family: [Int] = isMPEG1 ? [44100, 48000, 32000] : sampleRate >= 16000 ? [22050, 24000, 16000] : [11025, 12000, 8000]
         let rateIndex = UInt8(family.firstIndex(of: sampleRate) ?? 0)

@@ -288,7 +288,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
             // Leg files are mono: at the mono bitrate when the main file is stereo.
             var legPlan = plan
             if mode.outputChannels == 1 && plan.kind == .stereo, plan.bitrateKbps != nil {
-                legPlan.bitrateKbps = AudioFileSpec.defaultBitrate(channels: 1)
+                legPlan.bitrateKbps = plan.legBitrateKbps ?? AudioFileSpec.defaultBitrate(channels: 1)
             }
             do throws(WriterError) {
                 outputs.append(PipelineOutput(mode: mode, writer: try AudioFileWriters.make(spec(legPlan, mode, rate: rate), path: path)))
