@@ -224,7 +224,7 @@ check_security() {
     out="$(in_ct systemd-analyze security --no-pager "$UNIT" 2>&1)"
     level="$(sed -n 's/.*Overall exposure level for tapedeck.service: \([0-9.]*\).*/\1/p' <<< "$out")"
     [ -n "$level" ] || why "no exposure level in: $(tail -n 2 <<< "$out")" || return
-    note "exposure $level; what remains:"
+    note "$(grep 'Overall exposure level' <<< "$out"); what remains:"
     grep '✗' <<< "$out" | sed -E 's/ {2,}/  /g; s/^/         /'
     between "$level" 0 "$MAX_EXPOSURE" || why "exposure $level is above $MAX_EXPOSURE"
 }
