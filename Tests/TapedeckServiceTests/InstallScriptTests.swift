@@ -153,7 +153,7 @@ struct InstallScriptTests {
         let deb = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(deb.hasSuffix("/tapedeck_1.2.3~test_\(try run(which("dpkg")!, ["--print-architecture"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)).deb"))
         let fields = try run(dpkgDeb, ["-f", deb, "Package", "Version", "Depends"]).stdout
-        #expect(fields == "Package: tapedeck\nVersion: 1.2.3~test\nDepends: libc6, adduser | systemd (>= 247)\n")
+        #expect(fields == "Package: tapedeck\nVersion: 1.2.3~test\nDepends: libc6, procps, adduser | systemd (>= 247)\n")
         let listing = try run(dpkgDeb, ["-c", deb]).stdout
         for path in ["./usr/bin/tapedeckd", "./usr/bin/tapedeck", "./usr/lib/systemd/system/tapedeck.service",
                      "./usr/lib/sysusers.d/tapedeck.conf", "./usr/lib/tmpfiles.d/tapedeck.conf",
