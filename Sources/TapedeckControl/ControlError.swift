@@ -23,13 +23,13 @@ public enum ControlError: Error, Sendable, Hashable {
     case unknownStation(station: String, agentUser: String)
     case stationInUse(station: String, agentUser: String, inUseBy: String)
     case stationUnavailable(station: String, agentUser: String, reason: String)
-    /// STOP/END (or issue 4's PAUSE/RESUME/MASK/UNMASK) with nothing running.
+    /// STOP/END (or PAUSE/RESUME/MASK/UNMASK) with nothing running.
     case nothingRunning(RecordingFunction, RecordingVerb, AgentSnapshot)
     /// A second BEGIN while a stereo recording runs.
     case stereoRecordingActive(AgentSnapshot, recordingID: Int64)
     case startFailed(RecordingFunction, AgentSnapshot, reason: String)
     case stopFailed(RecordingFunction, AgentSnapshot, reason: String)
-    // Issue 4.
+    // Call flow, campaign policies and recording options.
     case recordingDisabled(RecordingFunction, AgentSnapshot)
     /// E.g. RESUME while not paused.
     case invalidState(RecordingFunction, RecordingVerb, AgentSnapshot, reason: String)

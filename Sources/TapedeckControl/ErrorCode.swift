@@ -1,6 +1,6 @@
 /// The `code` of a JSON error reply (`{"error":{"code":"…","message":"…"}}`).
 public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
-    // Codes named by issue 3.
+    // The control socket's first codes.
     case invalidJSON = "invalid_json"
     case invalidRequest = "invalid_request"
     case invalidAction = "invalid_action"
@@ -18,7 +18,7 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
     case invalidUTF8 = "invalid_utf8"
     case incompleteLine = "incomplete_line"
     case agentAlreadyLoggedIn = "agent_already_logged_in"
-    // Issue 4.
+    // Call flow, campaign policies and recording options.
     case recordingDisabled = "recording_disabled"
     case invalidState = "invalid_state"
     case noRecordingsFound = "no_recordings_found"

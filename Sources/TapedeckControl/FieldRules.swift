@@ -103,7 +103,7 @@ public enum FieldRules {
         return !s.utf8.allSatisfy { ASCII.isDigit($0) || $0 == UInt8(ascii: ".") }
     }
 
-    /// Issue 4 identifiers (call_id, campaign, ingroup): 1–max of `A-Z a-z 0-9 _ - .`.
+    /// Call identifiers (call_id, campaign, ingroup): 1–max of `A-Z a-z 0-9 _ - .`.
     public static func identifier(_ s: String, max: Int) -> String? {
         guard (1...max).contains(s.unicodeScalars.count),
               s.unicodeScalars.allSatisfy({ ASCII.isAlnum($0) || "_-.".unicodeScalars.contains($0) }) else {
@@ -112,7 +112,7 @@ public enum FieldRules {
         return nil
     }
 
-    /// Issue 4 free text (vendor_lead_code): 1–max characters, no control characters.
+    /// Free text (vendor_lead_code): 1–max characters, no control characters.
     public static func printable(_ s: String, max: Int) -> String? {
         guard (1...max).contains(s.count), !s.unicodeScalars.contains(where: TextField.isControl) else {
             return "must be 1 to \(max) characters without control characters"
@@ -120,7 +120,7 @@ public enum FieldRules {
         return nil
     }
 
-    /// Issue 4 phone_number: optional `+`, then 1–18 digits.
+    /// phone_number: optional `+`, then 1–18 digits.
     public static func phoneNumber(_ s: String) -> String? {
         let body = s.hasPrefix("+") ? String(s.dropFirst()) : s
         return digits(body, max: 18) == nil ? nil : "must be 1 to 18 digits, optionally after +"

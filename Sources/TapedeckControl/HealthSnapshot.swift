@@ -1,6 +1,6 @@
 import Foundation
 
-/// Issue 6: what `function=health` reports — each capture device up, stalled (open but
+/// What `function=health` reports — each capture device up, stalled (open but
 /// delivering no audio) or down, each station (in its device's state), the recordings
 /// running and the daemon's uptime. The overall ``status`` follows from the devices.
 public struct HealthSnapshot: Sendable, Hashable {

@@ -1,4 +1,4 @@
-/// Issue 6: the functions tapedeckd answers from its own state rather than the
+/// The functions tapedeckd answers from its own state rather than the
 /// controller's: `function=metrics` and `function=health`. They take no parameters
 /// (`user`, `pass`, `source` and unknown keys are ignored, as everywhere).
 public enum Probe: String, Sendable, Hashable, CaseIterable {

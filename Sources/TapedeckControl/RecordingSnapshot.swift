@@ -6,7 +6,7 @@ public struct RecordingSnapshot: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case mono
         case stereo
-        /// Issue 4, `legs=split`: one file per leg.
+        /// `legs=split`: one file per leg.
         case agentLeg = "agent_leg"
         case customerLeg = "customer_leg"
     }
@@ -15,7 +15,7 @@ public struct RecordingSnapshot: Sendable, Hashable {
         case started
         case completed
         case failed
-        /// Issue 4: shorter than min_duration, file removed.
+        /// Shorter than min_duration, file removed.
         case discarded
     }
 
@@ -49,7 +49,7 @@ public struct RecordingSnapshot: Sendable, Hashable {
     public var endTime: Date?
     public var createdAt: Date
     public var updatedAt: Date
-    // Optional keys: rendered only when set (issue 4 adds most of them).
+    // Optional keys: rendered only when set.
     public var callID: String?
     public var leadID: String?
     /// Completion cause: stopped, timeout, silence, key, call_end, logout, too_short, error,

@@ -15,21 +15,21 @@ public enum Reply: Sendable, Hashable {
     /// STATUS: the agent's active recordings of that function (may be empty).
     /// The text line names the most recently started one.
     case recordingStatus(RecordingFunction, AgentSnapshot, active: [RecordingSnapshot])
-    /// Issue 4: PAUSE / RESUME / MASK / UNMASK and the recordings affected.
+    /// PAUSE / RESUME / MASK / UNMASK and the recordings affected.
     case recordingControlled(RecordingFunction, RecordingVerb, AgentSnapshot, affected: [RecordingSnapshot])
     /// subscribe: events follow on this connection.
     case subscribed
-    /// Issue 4.
+    /// call_start / call_end.
     case callStarted(AgentSnapshot, CallStart)
     case callEnded(AgentSnapshot, callID: String?, completed: [RecordingSnapshot])
     /// call_status: the agent whose current call has that call_id, and the call.
     case callStatus(AgentSnapshot, CallStart)
-    /// Issue 4: recording_lookup (newest first; empty renders the not-found error in text).
+    /// recording_lookup (newest first; empty renders the not-found error in text).
     case lookupResults(RecordingLookup, [RecordingSnapshot])
-    /// Issue 6: function=metrics, the Prometheus text exposition (lines ending in `\n`, no
+    /// function=metrics, the Prometheus text exposition (lines ending in `\n`, no
     /// empty line). The text form is that text then an empty line.
     case metrics(String)
-    /// Issue 6: function=health.
+    /// function=health.
     case health(HealthSnapshot)
     case failure(ControlError)
 

@@ -20,7 +20,7 @@ public enum Command: Sendable, Hashable {
     /// `function=recording` or `function=stereo_recording`.
     case recording(RecordingCommand)
     case subscribe
-    // Issue 4.
+    // Call flow and lookups.
     case callStart(CallStart)
     case callEnd(agentUser: String)
     case recordingLookup(RecordingLookup)
@@ -56,7 +56,7 @@ public enum FunctionName: String, Sendable, Hashable, CaseIterable {
     case recordingLookup = "recording_lookup"
     /// The agent and fields of the call with that `call_id` (read only).
     case callStatus = "call_status"
-    // Issue 6: answered by the daemon itself (see ``Probe``), never a ``Command``.
+    // Monitoring: answered by the daemon itself (see ``Probe``), never a ``Command``.
     case metrics
     case health
 }
@@ -132,12 +132,12 @@ public struct RecordingCommand: Sendable, Hashable {
 }
 
 public enum RecordingAction: Sendable, Hashable {
-    /// START / BEGIN, with the stage and (issue 4) options.
+    /// START / BEGIN, with the stage and options.
     case start(StartOptions)
     /// STOP / END.
     case stop
     case status
-    // Issue 4.
+    // Pause and mask (see docs/recording.md).
     case pause(PauseBehavior)
     case resume
     case mask
@@ -156,7 +156,7 @@ public enum RecordingAction: Sendable, Hashable {
     }
 }
 
-/// Issue 4: `pause_behavior`.
+/// `pause_behavior`.
 public enum PauseBehavior: String, Sendable, Hashable, CaseIterable {
     /// Paused time is left out of the file.
     case skip
@@ -164,8 +164,7 @@ public enum PauseBehavior: String, Sendable, Hashable, CaseIterable {
     case silence
 }
 
-/// Options of START/BEGIN. Only `stage` belongs to issue 3; the rest are
-/// issue 4's, parsed and range-checked here, enforced by the daemon.
+/// Options of START/BEGIN: parsed and range-checked here, enforced by the daemon.
 public struct StartOptions: Sendable, Hashable {
     public var stage: Stage?
     public var format: RecordingSnapshot.Format?
@@ -200,7 +199,7 @@ public struct StartOptions: Sendable, Hashable {
     }
 }
 
-/// Issue 4: `function=call_start`.
+/// `function=call_start`.
 public struct CallStart: Sendable, Hashable {
     public enum CampaignRecording: String, Sendable, Hashable, CaseIterable {
         case never = "NEVER", onDemand = "ONDEMAND", allCalls = "ALLCALLS", allForce = "ALLFORCE"
@@ -239,7 +238,7 @@ public struct CallStart: Sendable, Hashable {
     }
 }
 
-/// Issue 4: `function=recording_lookup` (at least one criterion).
+/// `function=recording_lookup` (at least one criterion).
 public struct RecordingLookup: Sendable, Hashable {
     public var agentUser: String?
     public var leadID: String?

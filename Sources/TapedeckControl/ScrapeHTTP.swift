@@ -1,4 +1,4 @@
-/// The HTTP the optional metrics listener speaks (issue 6), so Prometheus can scrape
+/// The HTTP the optional metrics listener speaks, so Prometheus can scrape
 /// without the control socket: one request per connection, `GET` (or `HEAD`) of
 /// `/metrics` (the same exposition as `function=metrics`) or `/health` (the health JSON:
 /// 200 when ok, 503 when degraded or down, for HTTP probes). Pure: the listener hands it

@@ -16,7 +16,7 @@ import Darwin
 /// Durability: WAL journal with `synchronous = FULL`, so a call that returned
 /// is on disk and survives a kill -9 of the daemon and a power loss.
 public final class RecordingLog: Sendable {
-    /// The most rows one lookup returns (issue 4: "At most 100,000 rows").
+    /// The most rows one lookup returns (100,000, as VICIdial's recording_lookup).
     public static let defaultLookupCap = 100_000
 
     /// The database file; nil for an in-memory log.

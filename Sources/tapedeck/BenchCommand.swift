@@ -1,7 +1,7 @@
 import Logging
 import TapedeckAudio
 
-/// `tapedeck record --offline`: the benchmarks' whole-path recording (bench/, issue 7).
+/// `tapedeck record --offline`: the benchmarks' whole-path recording (bench/).
 ///
 /// The same components as `OneShotRecorder` — ALSA capture thread → `HistoryRing` →
 /// `RecordingPipeline` (mix) → WAV/MP3 writer — but with the capture thread paced by the

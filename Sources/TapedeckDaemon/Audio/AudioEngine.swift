@@ -174,7 +174,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         }
     }
 
-    /// How far a station's slowest running recording lags its ring (issue 6 metrics).
+    /// How far a station's slowest running recording lags its ring (for the metrics).
     public struct RingLag: Sendable, Equatable {
         /// Frames between the ring's write position and the slowest recording's cursor (0
         /// when nothing records there).

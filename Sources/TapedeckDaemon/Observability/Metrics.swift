@@ -2,7 +2,7 @@ import Synchronization
 import TapedeckControl
 import TapedeckDomain
 
-/// Issue 6: the daemon's own counters and histograms, kept under one lock. Only control
+/// The daemon's own counters and histograms, kept under one lock. Only control
 /// threads and the event fan-out touch it — never a capture thread: capture counters are
 /// read from the engine's atomics when the metrics are rendered.
 final class Metrics: Sendable {

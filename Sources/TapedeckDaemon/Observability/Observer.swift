@@ -2,7 +2,7 @@ import Foundation
 import TapedeckControl
 import TapedeckDomain
 
-/// Answers `function=metrics` and `function=health` (issue 6) for the control server,
+/// Answers `function=metrics` and `function=health` for the control server,
 /// from the registry and what the engine, the controller and the event hub show now.
 /// Reads locks and atomics only; never blocks a capture or the writer thread.
 final class Observer: Sendable {

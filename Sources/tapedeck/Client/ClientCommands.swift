@@ -87,7 +87,7 @@ struct Status: ParsableCommand {
     }
 }
 
-/// The options of START and BEGIN (issue 4 adds all but `stage`); each is sent as given
+/// The options of START and BEGIN; each is sent as given
 /// and checked by the daemon.
 struct StartOptions: ParsableArguments {
     @Option(help: "A stage appended to the reply's value word and to the filename, e.g. _MIDCALL.")
@@ -235,8 +235,8 @@ struct Send: ParsableCommand {
                 let reply = try connection.readReply()
                 writeStdout(reply + "\n")
                 if ReplyKind.isError(reply) { status = ClientExit.replyError; continue }
-                // The text forms of recording_lookup (issue 4, one line per recording) and
-                // metrics (issue 6) are several lines, then an empty line; every other
+                // The text forms of recording_lookup (one line per recording) and
+                // metrics are several lines, then an empty line; every other
                 // reply is one line.
                 if Self.startsLookupResult(reply) {
                     while let more = try connection.readLine() {

@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-// Issue 6: `tapedeck metrics` and `tapedeck health` (docs/cli.md, docs/operations.md).
+// `tapedeck metrics` and `tapedeck health` (docs/cli.md, docs/operations.md).
 
 /// `--timeout`, for the commands a monitoring system runs.
 struct ProbeTimeout: ParsableArguments {
