@@ -58,6 +58,8 @@ public struct RecordingSnapshot: Sendable, Hashable {
     public var maskedSeconds: Double?
     /// Why it failed (status failed).
     public var failureReason: String?
+    /// SHA-256 (lower-case hex) of the final file, once there is one.
+    public var sha256: String?
 
     public static let storageType = "local"
 
@@ -66,7 +68,9 @@ public struct RecordingSnapshot: Sendable, Hashable {
                 durationSeconds: Double? = nil, sizeBytes: Int64? = nil, stage: Stage? = nil,
                 serverIP: String, startTime: Date, endTime: Date? = nil, createdAt: Date, updatedAt: Date,
                 callID: String? = nil, leadID: String? = nil, cause: String? = nil,
-                pausedSeconds: Double? = nil, maskedSeconds: Double? = nil, failureReason: String? = nil) {
+                pausedSeconds: Double? = nil, maskedSeconds: Double? = nil, failureReason: String? = nil,
+                sha256: String? = nil) {
+        self.sha256 = sha256
         self.id = id
         self.function = function
         self.kind = kind
@@ -97,7 +101,7 @@ public struct RecordingSnapshot: Sendable, Hashable {
     /// function, kind, status, format, filename, file_path, storage_type,
     /// duration_seconds, size_bytes, stage, server_ip, start_time, end_time,
     /// created_at, updated_at. Then, only when set: call_id, lead_id, cause,
-    /// paused_seconds, masked_seconds, reason.
+    /// paused_seconds, masked_seconds, reason, sha256.
     public func json(timeZone: TimeZone) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("id", .integer(id)),
@@ -126,6 +130,7 @@ public struct RecordingSnapshot: Sendable, Hashable {
         if let pausedSeconds { members.append(("paused_seconds", .seconds(pausedSeconds))) }
         if let maskedSeconds { members.append(("masked_seconds", .seconds(maskedSeconds))) }
         if let failureReason { members.append(("reason", .string(failureReason))) }
+        if let sha256 { members.append(("sha256", .string(sha256))) }
         return .object(members)
     }
 }
