@@ -311,18 +311,25 @@ public final class RecordingLog: Sendable {
             sha256: sha256, repair: repair))
     }
 
-    /// Changes a recording's `filename` and `location` (e.g. a clash suffix
-    /// or a rename into place), whatever its status.
+    /// Changes a started recording's `filename` and `location` (e.g. a clash
+    /// suffix). A closed row is sealed by the hash chain and never rewritten
+    /// (``RecordingLogError/notOpen(id:status:)``).
     public func updateLocation(id: Int64, filename: String, location: String) throws {
         guard !filename.isEmpty else { throw RecordingLogError.invalidValue(field: "filename", reason: "is empty") }
         guard !location.isEmpty else { throw RecordingLogError.invalidValue(field: "location", reason: "is empty") }
         let now = LogTime.iso8601(clock(), timeZone: timeZone)
         try perform("update location") {
             try writer.write { db in
+                guard let word = try String.fetchOne(
+                    db, sql: "SELECT status FROM recording_log WHERE recording_id = ?", arguments: [id]) else {
+                    throw RecordingLogError.notFound(id: id)
+                }
+                if let status = RecordingStatus(rawValue: word), status != .started {
+                    throw RecordingLogError.notOpen(id: id, status: status)
+                }
                 try db.execute(sql: """
                     UPDATE recording_log SET filename = ?, location = ?, updated_at = ? WHERE recording_id = ?
                     """, arguments: [filename, location, now, id])
-                if db.changesCount == 0 { throw RecordingLogError.notFound(id: id) }
             }
         }
     }

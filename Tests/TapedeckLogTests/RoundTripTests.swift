@@ -156,6 +156,13 @@ import Testing
             try log.updateLocation(id: 42, filename: "x", location: "/x.wav")
         }
         #expect(try log.row(id: 42) == nil)
+        // Once closed (and chained) the row is sealed.
+        let closed = try log.complete(id: id, end: Date(), status: .completed, cause: .stopped, durationSeconds: 1,
+                                      sizeBytes: 1)
+        #expect(throws: RecordingLogError.notOpen(id: id, status: .completed)) {
+            try log.updateLocation(id: id, filename: "y", location: "/y.wav")
+        }
+        #expect(try log.row(id: id) == closed)
     }
 
     @Test func textIsStoredVerbatim() throws {
