@@ -8,7 +8,7 @@ import PackageDescription
 //   TapedeckControl         the control protocol as pure parse/render code (no I/O)
 //   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift)
 //   TapedeckConfig          the configuration file (TOML): parsing and validation
-//   TapedeckLog             the recording log (SQLite through GRDB)
+//   TapedeckLog             the recording log (SQLite through GRDB) and its hash chain
 //   TapedeckService         systemd integration: sd_notify, watchdog, journald log lines
 //   TapedeckDaemon          tapedeckd's wiring: audio engine and writer, control socket, events
 //   tapedeckd               the daemon executable
@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.11.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CALSA", pkgConfig: "alsa",
@@ -38,13 +39,17 @@ let package = Package(
             dependencies: [
                 "CALSA", "CSndFile", "CLame",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(name: "TapedeckFileCheck"),
         .target(name: "TapedeckControl"),
         .target(name: "TapedeckDomain", dependencies: ["TapedeckControl"]),
         .target(name: "TapedeckConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "TapedeckLog", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "TapedeckLog", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "TapedeckService", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TapedeckDaemon",
@@ -66,6 +71,8 @@ let package = Package(
             dependencies: [
                 "TapedeckAudio",
                 "TapedeckFileCheck",
+                "TapedeckConfig",
+                "TapedeckLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -62,6 +62,8 @@ public struct RecordingSnapshot: Sendable, Hashable {
     /// Started by the call's campaign policy (ALLCALLS, ALLFORCE, campaign_stereo), not by
     /// a request: JSON `"origin":"campaign"`, and `campaign` in the log's `function` column.
     public var byCampaign = false
+    /// SHA-256 (lower-case hex) of the final file, once there is one.
+    public var sha256: String?
 
     public static let storageType = "local"
     /// The cause of a recording whose device delivered no audio while it ran (status failed,
@@ -79,7 +81,9 @@ public struct RecordingSnapshot: Sendable, Hashable {
                 durationSeconds: Double? = nil, sizeBytes: Int64? = nil, stage: Stage? = nil,
                 serverIP: String, startTime: Date, endTime: Date? = nil, createdAt: Date, updatedAt: Date,
                 callID: String? = nil, leadID: String? = nil, cause: String? = nil,
-                pausedSeconds: Double? = nil, maskedSeconds: Double? = nil, failureReason: String? = nil) {
+                pausedSeconds: Double? = nil, maskedSeconds: Double? = nil, failureReason: String? = nil,
+                sha256: String? = nil) {
+        self.sha256 = sha256
         self.id = id
         self.function = function
         self.kind = kind
@@ -110,7 +114,7 @@ public struct RecordingSnapshot: Sendable, Hashable {
     /// function, kind, status, format, filename, file_path, storage_type,
     /// duration_seconds, size_bytes, stage, server_ip, start_time, end_time,
     /// created_at, updated_at. Then, only when set: call_id, lead_id, cause,
-    /// paused_seconds, masked_seconds, reason, origin (`campaign`).
+    /// paused_seconds, masked_seconds, reason, origin (`campaign`), sha256.
     public func json(timeZone: TimeZone) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("id", .integer(id)),
@@ -140,6 +144,7 @@ public struct RecordingSnapshot: Sendable, Hashable {
         if let maskedSeconds { members.append(("masked_seconds", .seconds(maskedSeconds))) }
         if let failureReason { members.append(("reason", .string(failureReason))) }
         if byCampaign { members.append(("origin", .string(Self.campaignOrigin))) }
+        if let sha256 { members.append(("sha256", .string(sha256))) }
         return .object(members)
     }
 }

@@ -20,7 +20,7 @@ struct LogStore: RecordingStore {
         try log.updateLocation(id: id, filename: filename, location: location)
     }
 
-    func complete(_ r: RecordingSnapshot, framesLost: UInt64) throws {
+    func complete(_ r: RecordingSnapshot, framesLost: UInt64, repair: FileRepairNote?) throws {
         let status: RecordingStatus = switch r.status {
         case .completed: .completed
         case .discarded: .discarded
@@ -29,7 +29,8 @@ struct LogStore: RecordingStore {
         try log.complete(id: r.id, end: r.endTime ?? r.updatedAt, status: status,
                          cause: CompletionCause(r.cause ?? "stopped"), durationSeconds: r.durationSeconds,
                          sizeBytes: r.sizeBytes, pausedSeconds: r.pausedSeconds ?? 0, maskedSeconds: r.maskedSeconds ?? 0,
-                         framesLost: Int64(clamping: framesLost), error: r.failureReason)
+                         framesLost: Int64(clamping: framesLost), error: r.failureReason, sha256: r.sha256,
+                         repair: repair.map { RecordingCompletion.Repair(originalSHA256: $0.originalSHA256) })
     }
 
     func lookup(_ q: RecordingLookup, limit: Int) throws -> [RecordingSnapshot] {
@@ -57,7 +58,7 @@ struct LogStore: RecordingStore {
             startTime: row.startDate, endTime: row.endDate, createdAt: row.createdDate ?? row.startDate,
             updatedAt: row.updatedDate ?? row.startDate, callID: row.callID, leadID: row.leadID,
             cause: row.cause?.rawValue, pausedSeconds: row.pausedSeconds, maskedSeconds: row.maskedSeconds,
-            failureReason: row.error)
+            failureReason: row.error, sha256: row.sha256)
         snapshot.byCampaign = byCampaign
         return snapshot
     }

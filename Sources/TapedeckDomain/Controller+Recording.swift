@@ -153,7 +153,7 @@ extension Controller {
                     r.failureReason = error.reason
                     r.endTime = end
                     r.updatedAt = end
-                    try? store.complete(r, framesLost: 0)
+                    try? store.complete(r, framesLost: 0, repair: nil)
                     events.append(Event(.recordingFailed(r, reason: error.reason), createdAt: end))
                 }
                 return .failure(.startFailed(function, agent, reason: error.reason))
@@ -257,6 +257,7 @@ extension Controller {
                 s.updatedAt = end
                 s.durationSeconds = file.durationSeconds
                 s.sizeBytes = file.sizeBytes
+                s.sha256 = file.sha256
                 s.pausedSeconds = result.pausedSeconds
                 s.maskedSeconds = result.maskedSeconds
                 if let error = result.error {
@@ -269,11 +270,12 @@ extension Controller {
                     s.status = .discarded
                     s.cause = "too_short"
                     s.sizeBytes = 0
+                    s.sha256 = nil
                 } else {
                     s.status = .completed
                     s.cause = result.cause ?? cause
                 }
-                try? store.complete(s, framesLost: result.framesLost)
+                try? store.complete(s, framesLost: result.framesLost, repair: file.repair)
                 if let error = result.error {
                     events.publish(Event(.recordingFailed(s, reason: error), createdAt: end))
                 } else {

@@ -116,9 +116,16 @@ public struct FinishedRecording: Sendable, Equatable {
     public var maskedSeconds: Double
     /// With `legs=split`: the agent's and the customer's files, in that order.
     public var legs: [FinishedRecording]
+    /// SHA-256 (lower-case hex) of the final file at `path`; nil when there is no file.
+    public var sha256: String?
+    /// Set when the daemon had to repair the file in place (after a write error).
+    public var repair: FileRepairNote?
 
     public init(path: String, durationSeconds: Double, sizeBytes: Int64, framesLost: UInt64 = 0, error: String? = nil,
-                cause: String? = nil, pausedSeconds: Double = 0, maskedSeconds: Double = 0, legs: [FinishedRecording] = []) {
+                cause: String? = nil, pausedSeconds: Double = 0, maskedSeconds: Double = 0, legs: [FinishedRecording] = [],
+                sha256: String? = nil, repair: FileRepairNote? = nil) {
+        self.sha256 = sha256
+        self.repair = repair
         self.path = path
         self.durationSeconds = durationSeconds
         self.sizeBytes = sizeBytes

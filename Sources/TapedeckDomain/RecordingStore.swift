@@ -8,8 +8,9 @@ public protocol RecordingStore: Sendable {
     func insertStarted(_ recording: RecordingSnapshot) throws -> Int64
     /// Records the file's name and full path once they are known.
     func setLocation(id: Int64, filename: String, location: String) throws
-    /// Completes the row of a recording that ended.
-    func complete(_ recording: RecordingSnapshot, framesLost: UInt64) throws
+    /// Completes the row of a recording that ended (its `sha256` is the final file's);
+    /// `repair` says the daemon repaired the file in place first.
+    func complete(_ recording: RecordingSnapshot, framesLost: UInt64, repair: FileRepairNote?) throws
     /// Rows matching a lookup, newest first, at most `limit`.
     func lookup(_ query: RecordingLookup, limit: Int) throws -> [RecordingSnapshot]
 }

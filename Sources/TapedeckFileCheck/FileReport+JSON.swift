@@ -30,8 +30,8 @@ extension FileReport {
 }
 
 /// Minimal JSON text rendering (no Foundation needed, fixed key order).
-enum JSON {
-    static func string(_ s: String) -> String {
+public enum JSON {
+    public static func string(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

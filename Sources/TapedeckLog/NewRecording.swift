@@ -67,10 +67,23 @@ public struct RecordingCompletion: Sendable, Hashable {
     public var framesLost: Int64
     /// Why it failed, in words (`error`).
     public var error: String?
+    /// SHA-256 of the final file, lower-case hex (`sha256`); nil when there is none.
+    public var sha256: String?
+    /// Set when the daemon repaired the file in place before closing the row
+    /// (`repaired_at` is then the row's close time).
+    public var repair: Repair?
+
+    /// A repair of the file by the daemon: the file's SHA-256 before it (`repaired_from_sha256`).
+    public struct Repair: Sendable, Hashable {
+        public var originalSHA256: String?
+        public init(originalSHA256: String?) { self.originalSHA256 = originalSHA256 }
+    }
 
     public init(endedAt: Date, status: RecordingStatus, cause: CompletionCause, durationSeconds: Double?,
                 sizeBytes: Int64?, pausedSeconds: Double = 0, maskedSeconds: Double = 0,
-                framesLost: Int64 = 0, error: String? = nil) {
+                framesLost: Int64 = 0, error: String? = nil, sha256: String? = nil, repair: Repair? = nil) {
+        self.sha256 = sha256
+        self.repair = repair
         self.endedAt = endedAt
         self.status = status
         self.cause = cause

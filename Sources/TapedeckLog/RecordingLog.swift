@@ -75,6 +75,38 @@ public final class RecordingLog: Sendable {
         return try prepared(writer: pool, path: path, timeZone: timeZone, lookupCap: lookupCap, clock: clock)
     }
 
+    /// Opens an existing log read-only (for `tapedeck verify`): no migration runs and
+    /// nothing is written. The log must already carry the hash chain (any tapedeckd of
+    /// this version opened it once).
+    public static func openReadOnly(path: String, timeZone: TimeZone = .current) throws -> RecordingLog {
+        guard !path.isEmpty else { throw RecordingLogError.invalidValue(field: "path", reason: "is empty") }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw RecordingLogError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw RecordingLogError.notARegularFile(path: path) }
+        var config = baseConfiguration()
+        config.readonly = true
+        let queue: DatabaseQueue
+        let applied: [String]
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            let migrator = Schema.migrator
+            if try queue.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw RecordingLogError.newerSchema(path: path)
+            }
+            applied = try queue.read { try migrator.appliedIdentifiers($0) }.sorted()
+        } catch let error as DatabaseError {
+            throw RecordingLogError.cannotOpen(path: path, reason: reason(error))
+        }
+        guard applied.contains(Schema.tamperEvidence) else {
+            throw RecordingLogError.cannotOpen(
+                path: path, reason: "no hash chain yet (written by an older tapedeckd; start this version once)")
+        }
+        return RecordingLog(writer: queue, path: path, timeZone: timeZone, lookupCap: defaultLookupCap,
+                            clock: { Date() })
+    }
+
     /// A private log in memory (for tests): same schema and behaviour, gone when released.
     public static func inMemory(timeZone: TimeZone = .current, lookupCap: Int = defaultLookupCap,
                                 clock: @escaping @Sendable () -> Date = { Date() }) throws -> RecordingLog {
@@ -104,7 +136,9 @@ public final class RecordingLog: Sendable {
         let label = path ?? ":memory:"
         let migrator = Schema.migrator
         do {
-            if try writer.read({ try migrator.hasBeenSuperseded($0) }) {
+            // On the writer: a reader connection opened before a migration would keep the
+            // old table shape for `SELECT *` (and miss the columns the migration adds).
+            if try writer.writeWithoutTransaction({ try migrator.hasBeenSuperseded($0) }) {
                 throw RecordingLogError.newerSchema(path: label)
             }
             try migrator.migrate(writer)
@@ -224,6 +258,11 @@ public final class RecordingLog: Sendable {
         guard completion.framesLost >= 0 else {
             throw RecordingLogError.invalidValue(field: "frames_lost", reason: "must be ≥ 0")
         }
+        for (field, value) in [("sha256", completion.sha256), ("repaired_from_sha256", completion.repair?.originalSHA256)] {
+            if let value, !RowHash.isDigest(value) {
+                throw RecordingLogError.invalidValue(field: field, reason: "must be 64 lower-case hex digits")
+            }
+        }
         let endEpoch = LogTime.epoch(completion.endedAt)
         let now = LogTime.iso8601(clock(), timeZone: timeZone)
         return try perform("complete") {
@@ -246,14 +285,20 @@ public final class RecordingLog: Sendable {
                     UPDATE recording_log SET
                         end_time = ?, end_epoch = ?, length_in_sec = ?, length_in_min = ?,
                         status = ?, cause = ?, size_bytes = ?, duration_seconds = ?,
-                        paused_seconds = ?, masked_seconds = ?, frames_lost = ?, error = ?, updated_at = ?
+                        paused_seconds = ?, masked_seconds = ?, frames_lost = ?, error = ?, updated_at = ?,
+                        sha256 = ?, repaired_at = ?, repaired_from_sha256 = ?
                     WHERE recording_id = ?
                     """, arguments: [
                         LogTime.local(epoch: endEpoch, timeZone: timeZone), endEpoch, lengthInSec, lengthInMin,
                         completion.status.rawValue, completion.cause.rawValue, completion.sizeBytes,
                         completion.durationSeconds, completion.pausedSeconds, completion.maskedSeconds,
-                        completion.framesLost, completion.error, now, id,
+                        completion.framesLost, completion.error, now,
+                        completion.sha256, completion.repair.map { _ in now }, completion.repair?.originalSHA256, id,
                     ])
+                // The row joins the hash chain in the same transaction that closes it.
+                let closed = try RecordingRow.fetchOne(
+                    db, sql: "SELECT * FROM recording_log WHERE recording_id = ?", arguments: [id])!
+                try ChainLink.append(closed, after: ChainLink.last(db), db)
                 return try RecordingRow.fetchOne(
                     db, sql: "SELECT * FROM recording_log WHERE recording_id = ?", arguments: [id])!
             }
@@ -264,24 +309,33 @@ public final class RecordingLog: Sendable {
     @discardableResult
     public func complete(id: Int64, end: Date, status: RecordingStatus, cause: CompletionCause,
                          durationSeconds: Double?, sizeBytes: Int64?, pausedSeconds: Double = 0,
-                         maskedSeconds: Double = 0, framesLost: Int64 = 0, error: String? = nil) throws -> RecordingRow {
+                         maskedSeconds: Double = 0, framesLost: Int64 = 0, error: String? = nil,
+                         sha256: String? = nil, repair: RecordingCompletion.Repair? = nil) throws -> RecordingRow {
         try complete(id: id, RecordingCompletion(
             endedAt: end, status: status, cause: cause, durationSeconds: durationSeconds, sizeBytes: sizeBytes,
-            pausedSeconds: pausedSeconds, maskedSeconds: maskedSeconds, framesLost: framesLost, error: error))
+            pausedSeconds: pausedSeconds, maskedSeconds: maskedSeconds, framesLost: framesLost, error: error,
+            sha256: sha256, repair: repair))
     }
 
-    /// Changes a recording's `filename` and `location` (e.g. a clash suffix
-    /// or a rename into place), whatever its status.
+    /// Changes a started recording's `filename` and `location` (e.g. a clash
+    /// suffix). A closed row is sealed by the hash chain and never rewritten
+    /// (``RecordingLogError/notOpen(id:status:)``).
     public func updateLocation(id: Int64, filename: String, location: String) throws {
         guard !filename.isEmpty else { throw RecordingLogError.invalidValue(field: "filename", reason: "is empty") }
         guard !location.isEmpty else { throw RecordingLogError.invalidValue(field: "location", reason: "is empty") }
         let now = LogTime.iso8601(clock(), timeZone: timeZone)
         try perform("update location") {
             try writer.write { db in
+                guard let word = try String.fetchOne(
+                    db, sql: "SELECT status FROM recording_log WHERE recording_id = ?", arguments: [id]) else {
+                    throw RecordingLogError.notFound(id: id)
+                }
+                if let status = RecordingStatus(rawValue: word), status != .started {
+                    throw RecordingLogError.notOpen(id: id, status: status)
+                }
                 try db.execute(sql: """
                     UPDATE recording_log SET filename = ?, location = ?, updated_at = ? WHERE recording_id = ?
                     """, arguments: [filename, location, now, id])
-                if db.changesCount == 0 { throw RecordingLogError.notFound(id: id) }
             }
         }
     }
@@ -294,6 +348,15 @@ public final class RecordingLog: Sendable {
             try writer.read { db in
                 try RecordingRow.fetchOne(db, sql: "SELECT * FROM recording_log WHERE recording_id = ?",
                                           arguments: [id])
+            }
+        }
+    }
+
+    /// Every row, by recording_id (for `tapedeck verify`).
+    public func allRows() throws -> [RecordingRow] {
+        try perform("read rows") {
+            try writer.read { db in
+                try RecordingRow.fetchAll(db, sql: "SELECT * FROM recording_log ORDER BY recording_id")
             }
         }
     }

@@ -62,13 +62,33 @@ public struct RecordingRow: Sendable, Hashable {
     public var createdAt: String
     /// `updated_at`: ISO 8601 with offset.
     public var updatedAt: String
+    /// `sha256`: the final file's SHA-256 in lower-case hex; nil without a file.
+    public var sha256: String?
+    /// `repaired_at`: ISO 8601; set when the daemon repaired the file before closing the row.
+    public var repairedAt: String?
+    /// `repaired_from_sha256`: the file's SHA-256 before that repair.
+    public var repairedFromSHA256: String?
+    /// `chain_seq`: the row's position in the hash chain (1, 2, …); nil while started.
+    public var chainSeq: Int64?
+    /// `prev_hash`: the previous closed row's `row_hash` (``RowHash/genesis`` for the first).
+    public var prevHash: String?
+    /// `row_hash`: ``RowHash`` over this row's fields.
+    public var rowHash: String?
 
     public init(id: Int64, station: String, serverIP: String, sessionID: String, startTime: String,
                 startEpoch: Int64, endTime: String?, endEpoch: Int64?, lengthInSec: Int64?, lengthInMin: Double?,
                 filename: String, location: String, leadID: String?, agentUser: String, callID: String?,
                 kind: String, function: String, format: String, stage: String?, status: RecordingStatus,
                 cause: CompletionCause?, sizeBytes: Int64?, durationSeconds: Double?, pausedSeconds: Double?,
-                maskedSeconds: Double?, framesLost: Int64?, error: String?, createdAt: String, updatedAt: String) {
+                maskedSeconds: Double?, framesLost: Int64?, error: String?, createdAt: String, updatedAt: String,
+                sha256: String? = nil, repairedAt: String? = nil, repairedFromSHA256: String? = nil,
+                chainSeq: Int64? = nil, prevHash: String? = nil, rowHash: String? = nil) {
+        self.sha256 = sha256
+        self.repairedAt = repairedAt
+        self.repairedFromSHA256 = repairedFromSHA256
+        self.chainSeq = chainSeq
+        self.prevHash = prevHash
+        self.rowHash = rowHash
         self.id = id
         self.station = station
         self.serverIP = serverIP
@@ -131,6 +151,8 @@ extension RecordingRow: FetchableRecord {
             sizeBytes: try col("size_bytes"), durationSeconds: try col("duration_seconds"),
             pausedSeconds: try col("paused_seconds"), maskedSeconds: try col("masked_seconds"),
             framesLost: try col("frames_lost"), error: try col("error"), createdAt: try col("created_at"),
-            updatedAt: try col("updated_at"))
+            updatedAt: try col("updated_at"), sha256: try col("sha256"), repairedAt: try col("repaired_at"),
+            repairedFromSHA256: try col("repaired_from_sha256"), chainSeq: try col("chain_seq"),
+            prevHash: try col("prev_hash"), rowHash: try col("row_hash"))
     }
 }

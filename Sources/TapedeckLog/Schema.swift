@@ -4,6 +4,8 @@ import GRDB
 /// edited: a change is a new migration appended below.
 enum Schema {
     static let table = "recording_log"
+    /// The migration that adds file hashes, repair records and the hash chain.
+    static let tamperEvidence = "v2_tamper_evidence"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -57,6 +59,30 @@ enum Schema {
                 CREATE INDEX recording_log_start_time ON recording_log (start_time);
                 CREATE INDEX recording_log_open ON recording_log (recording_id) WHERE status = 'started';
                 """)
+        }
+        migrator.registerMigration(tamperEvidence) { db in
+            // sha256: the final file's SHA-256 (hex). repaired_at / repaired_from_sha256:
+            // the daemon repaired the file in place before closing the row, and the
+            // file's SHA-256 before that repair. chain_seq, prev_hash, row_hash: the
+            // hash chain over closed rows, in the order they were closed (RowHash).
+            try db.execute(sql: """
+                ALTER TABLE recording_log ADD COLUMN sha256 TEXT;
+                ALTER TABLE recording_log ADD COLUMN repaired_at TEXT;
+                ALTER TABLE recording_log ADD COLUMN repaired_from_sha256 TEXT;
+                ALTER TABLE recording_log ADD COLUMN chain_seq INTEGER;
+                ALTER TABLE recording_log ADD COLUMN prev_hash TEXT;
+                ALTER TABLE recording_log ADD COLUMN row_hash TEXT;
+                CREATE UNIQUE INDEX recording_log_chain ON recording_log (chain_seq) WHERE chain_seq IS NOT NULL;
+                """)
+            // Rows closed before this migration join the chain now, in recording_id order
+            // (without a file hash: none was taken).
+            let closed = try RecordingRow.fetchAll(db, sql: """
+                SELECT * FROM recording_log WHERE status != 'started' ORDER BY recording_id
+                """)
+            var link = ChainLink.genesis
+            for row in closed {
+                link = try ChainLink.append(row, after: link, db)
+            }
         }
         return migrator
     }

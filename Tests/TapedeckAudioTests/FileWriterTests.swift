@@ -102,3 +102,40 @@ import TapedeckTestSupport
         }
     }
 }
+
+/// The SHA-256 a writer returns is the final file's, as `sha256sum` computes it, whichever
+/// writer and whichever Info frame (LAME's own, or ours at 8 kHz stereo).
+@Suite struct FileDigestTests {
+    static func sha256sum(_ path: String) throws -> String {
+        String(try Subprocess.run("/usr/bin/sha256sum", [path]).stdout.prefix(64))
+    }
+
+    @Test(arguments: [(AudioFormat.wav, 1), (.wav, 2), (.mp3, 1), (.mp3, 2)])
+    func finishedFilesCarryTheirOwnSHA256(format: AudioFormat, channels: Int) throws {
+        let dir = try TestDirectory()
+        let path = dir.file("call." + format.rawValue)
+        let writer = try AudioFileWriters.make(AudioFileSpec(format: format, sampleRate: 8000, channels: channels), path: path)
+        let tone = (0..<(24000 * channels)).map { Int16(8000 * sin(Double($0) * 2 * .pi * 440 / 8000)) }
+        try tone.withUnsafeBufferPointer { try writer.write($0.baseAddress!, frames: 12000) }
+        try writer.checkpoint()   // the header / Info frame changes again after this
+        try tone.withUnsafeBufferPointer { try writer.write($0.baseAddress! + 12000 * channels, frames: 12000) }
+        let done = try writer.finish()
+        #expect(done.sha256 == (try Self.sha256sum(path)))
+        #expect(done.sha256 == (try FileDigest.sha256(path: path)))
+    }
+
+    @Test func aMissingFileIsAnErrorNamingIt() throws {
+        #expect(throws: FileError(operation: "open", path: "/nonexistent/x.wav", errno: .noEntry)) {
+            try FileDigest.sha256(path: "/nonexistent/x.wav")
+        }
+    }
+
+    @Test func largeFilesAreReadInChunks() throws {
+        let dir = try TestDirectory()
+        let path = dir.file("big.bin")
+        // Three and a half chunks, every byte different from its neighbours.
+        let bytes = (0..<(FileDigest.chunk * 7 / 2)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(try FileDigest.sha256(path: path) == (try Self.sha256sum(path)))
+    }
+}

@@ -50,6 +50,19 @@ import Testing
         #expect(r.json(timeZone: Fixture.zone).rendered.hasSuffix(#""updated_at":"2026-11-21T10:10:10+01:00","origin":"campaign"}"#))
     }
 
+    /// The file's SHA-256 comes last, once the file is final; the VICIdial text reply
+    /// of the same recording stays byte for byte what it was.
+    @Test func sha256KeyOnceTheFileIsFinal() {
+        var r = Fixture.recording(status: .completed)
+        let text = Fixture.text(.recordingStopped(.recording, Fixture.agent, completed: [r]))
+        #expect(!r.json(timeZone: Fixture.zone).rendered.contains("sha256"))
+        r.cause = "stopped"
+        r.sha256 = String(repeating: "0f", count: 32)
+        #expect(r.json(timeZone: Fixture.zone).rendered.hasSuffix(
+            #""updated_at":"2026-11-21T10:10:23+01:00","cause":"stopped","sha256":"\#(String(repeating: "0f", count: 32))"}"#))
+        #expect(Fixture.text(.recordingStopped(.recording, Fixture.agent, completed: [r])) == text)
+    }
+
     @Test func everyErrorCode() {
         let cases: [(ControlError, String)] = [
             (.invalidJSON("x"), "invalid_json"),

@@ -55,6 +55,14 @@ import Glibc
             #expect(v.status == 0, "\(v.stdout)")
             let report = (try? JSONSerialization.jsonObject(with: Data(v.stdout.utf8))) as? [String: Any] ?? [:]
             #expect((report["duration_seconds"] as? Double ?? 0) > 3, "\(report)")
+            // The event carries the SHA-256 of the file as it ended, and the spool verifies
+            // (a repair the writer made in place is listed, not reported as tampering).
+            let sum = try Subprocess.run("/usr/bin/sha256sum", [path]).stdout.prefix(64)
+            #expect(ended["sha256"] as? String == String(sum), "\(ended)")
+            let verified = try Subprocess.run(Binaries.tapedeck, ["verify", "--config", daemon.configPath])
+            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+            #expect(verified.stdout.split(separator: "\n").last?.hasPrefix("clean: 1 row, 1 in the hash chain, 1 file checked") == true,
+                    "\(verified.stdout)")
             // The daemon still answers; a START on the full spool is refused with a clear reason.
             #expect(c.request("function=stereo_recording&agent_user=1000&value=STATUS")?.hasPrefix("NOTICE: not stereo_recording") == true)
             let refused = c.request("function=recording&agent_user=1000&value=START") ?? ""

@@ -31,7 +31,7 @@ import Testing
         let done = try log.complete(
             id: id, end: Date(timeIntervalSince1970: novemberStart + 94.7), status: .completed, cause: .stopped,
             durationSeconds: 93.6, sizeBytes: 1_502_400, pausedSeconds: 12.25, maskedSeconds: 4.5, framesLost: 3,
-            error: nil)
+            error: nil, sha256: String(repeating: "5e", count: 32))
         var expected = started
         expected.endTime = "2026-11-21 10:11:44"
         expected.endEpoch = 1_795_252_304
@@ -45,6 +45,10 @@ import Testing
         expected.maskedSeconds = 4.5
         expected.framesLost = 3
         expected.updatedAt = "2026-11-21T10:11:45+01:00"
+        expected.sha256 = String(repeating: "5e", count: 32)
+        expected.chainSeq = 1
+        expected.prevHash = RowHash.genesis
+        expected.rowHash = RowHash.hash(of: expected)
         #expect(done == expected)
         #expect(try log.row(id: id) == expected)
         #expect(done.endDate == Date(timeIntervalSince1970: novemberStart + 94))
@@ -153,6 +157,13 @@ import Testing
             try log.updateLocation(id: 42, filename: "x", location: "/x.wav")
         }
         #expect(try log.row(id: 42) == nil)
+        // Once closed (and chained) the row is sealed.
+        let closed = try log.complete(id: id, end: Date(), status: .completed, cause: .stopped, durationSeconds: 1,
+                                      sizeBytes: 1)
+        #expect(throws: RecordingLogError.notOpen(id: id, status: .completed)) {
+            try log.updateLocation(id: id, filename: "y", location: "/y.wav")
+        }
+        #expect(try log.row(id: id) == closed)
     }
 
     @Test func textIsStoredVerbatim() throws {

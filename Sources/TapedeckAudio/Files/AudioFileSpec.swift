@@ -100,6 +100,9 @@ public struct FinishedFile: Sendable, Equatable {
     public let frames: Int
     public let sampleRate: Int
     public let sizeBytes: Int
+    /// SHA-256 of the final file in lower-case hex (``FileDigest``), taken by the writer
+    /// once the file was complete and before it was renamed into place.
+    public var sha256: String? = nil
     public var durationSeconds: Double { Double(frames) / Double(sampleRate) }
 }
 
@@ -121,7 +124,7 @@ public protocol AudioFileWriter: AnyObject {
     /// `refreshHeader()`, then the file synced to disk (fsync): what was written so far
     /// also survives a power cut or a kernel panic.
     func checkpoint() throws(WriterError)
-    /// Completes the file, syncs it and renames it to `path`.
+    /// Completes the file, syncs it, takes its SHA-256 and renames it to `path`.
     func finish() throws(WriterError) -> FinishedFile
     /// Closes the file and removes it (a discarded recording).
     func discard()

@@ -109,14 +109,16 @@ public final class MP3FileWriter: AudioFileWriter {
             try? fd.close()
             throw error
         }
+        let sha256: String
         do throws(FileError) {
             try fd.close()
+            sha256 = try FileDigest.sha256(path: partPath)
             try FileSystem.renameDurably(partPath, to: path)
         } catch {
             throw WriterError(error)
         }
         return FinishedFile(path: path, frames: framesWritten, sampleRate: spec.sampleRate,
-                            sizeBytes: FileSystem.size(of: path) ?? 0)
+                            sizeBytes: FileSystem.size(of: path) ?? 0, sha256: sha256)
     }
 
     public func discard() {

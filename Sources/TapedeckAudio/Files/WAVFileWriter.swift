@@ -39,13 +39,15 @@ public final class WAVFileWriter: AudioFileWriter {
         file.updateHeader()
         file.sync()
         try file.close()
+        let sha256: String
         do throws(FileError) {
+            sha256 = try FileDigest.sha256(path: partPath)
             try FileSystem.renameDurably(partPath, to: path)
         } catch {
             throw WriterError(error)
         }
         return FinishedFile(path: path, frames: framesWritten, sampleRate: spec.sampleRate,
-                            sizeBytes: FileSystem.size(of: path) ?? 0)
+                            sizeBytes: FileSystem.size(of: path) ?? 0, sha256: sha256)
     }
 
     public func discard() {

@@ -221,7 +221,8 @@ final class WriterService: @unchecked Sendable {
         var files: [FinishedRecording] = []
         if failure == nil, let done = try? p.finishAll() {
             files = done.map { f in
-                FinishedRecording(path: f.path, durationSeconds: f.durationSeconds, sizeBytes: Int64(f.sizeBytes))
+                FinishedRecording(path: f.path, durationSeconds: f.durationSeconds, sizeBytes: Int64(f.sizeBytes),
+                                  sha256: f.sha256)
             }
         } else {
             // Keep what was written up to the failure: finish each file if it still can be,
@@ -245,11 +246,15 @@ final class WriterService: @unchecked Sendable {
             // After a write error the writer's count may include samples that never
             // reached the file: the row gets the duration of what is in it.
             return FinishedRecording(path: f.path, durationSeconds: FileInspector.inspect(path: f.path).durationSeconds ?? f.durationSeconds,
-                                     sizeBytes: Int64(f.sizeBytes))
+                                     sizeBytes: Int64(f.sizeBytes), sha256: f.sha256)
         }
         writer.abandon()
         var problems: [String] = []
+        var repair: FileRepairNote?
         if FileSystem.size(of: writer.partPath) != nil {
+            // The log records the repair (and the file's hash before it), so
+            // `tapedeck verify` tells this repair from tampering.
+            repair = FileRepairNote(originalSHA256: try? FileDigest.sha256(path: writer.partPath))
             // Cut to the last whole frame and rewrite the header or Info tag in place:
             // no copy, so this works on the full disk that ended the recording.
             do {
@@ -270,6 +275,7 @@ final class WriterService: @unchecked Sendable {
             logger.error("recording file not fully repaired", metadata: ["path": "\(final)", "error": "\(problems.joined(separator: "; "))"])
         }
         return FinishedRecording(path: final, durationSeconds: FileInspector.inspect(path: final).durationSeconds ?? 0,
-                                 sizeBytes: Int64(FileSystem.size(of: final) ?? 0))
+                                 sizeBytes: Int64(FileSystem.size(of: final) ?? 0),
+                                 sha256: try? FileDigest.sha256(path: final), repair: repair)
     }
 }

@@ -43,13 +43,14 @@ struct CrashRecovery {
                 }
                 continue
             }
-            let (ok, problem) = finalise(row.location)
+            let (ok, problem, repair) = finalise(row.location)
             let report = FileInspector.inspect(path: row.location)
             do {
                 let done = try log.complete(
                     id: row.id, end: now, status: ok ? .completed : .failed, cause: .recovered,
                     durationSeconds: ok ? report.durationSeconds : nil,
-                    sizeBytes: ok ? Int64(FileSystem.size(of: row.location) ?? 0) : nil, error: problem)
+                    sizeBytes: ok ? Int64(FileSystem.size(of: row.location) ?? 0) : nil, error: problem,
+                    sha256: ok ? (try? FileDigest.sha256(path: row.location)) : nil, repair: repair)
                 closed.append(done)
                 let snapshot = LogStore.snapshot(done)
                 events.publish(Event(ok ? .recordingCompleted(snapshot) : .recordingFailed(snapshot, reason: problem ?? "recovery failed"),
@@ -70,7 +71,7 @@ struct CrashRecovery {
                 logger.notice("removed an empty partial file", metadata: ["path": "\(spool)/\(name)"])
                 continue
             }
-            let (ok, problem) = finalise(final)
+            let (ok, problem, _) = finalise(final)
             logger.notice("recovered a partial file", metadata: ["path": "\(final)", "ok": "\(ok)", "error": "\(problem ?? "")"])
         }
         return closed
@@ -85,28 +86,31 @@ struct CrashRecovery {
     }
 
     /// Repairs `path.part` if it exists and renames it to `path`. Returns whether `path`
-    /// is now a valid file, and what went wrong if not.
-    private func finalise(_ path: String) -> (Bool, String?) {
+    /// is now a valid file, what went wrong if not, and the repair to record (with the
+    /// `.part` file's SHA-256 before it) when one was made.
+    private func finalise(_ path: String) -> (Bool, String?, RecordingCompletion.Repair?) {
         let part = path + ".part"
         let fm = FileManager.default
+        var repair: RecordingCompletion.Repair?
         if fm.fileExists(atPath: part) {
+            repair = RecordingCompletion.Repair(originalSHA256: try? FileDigest.sha256(path: part))
             do {
                 let outcome = try FileRepairer.repair(path: part)
                 if outcome.status == .refused {
-                    return (false, "cannot repair \(part): \(outcome.refusal ?? "refused"); left as it is")
+                    return (false, "cannot repair \(part): \(outcome.refusal ?? "refused"); left as it is", repair)
                 }
                 try FileSystem.renameDurably(part, to: path)
             } catch {
-                return (false, "cannot recover \(part): \(error)")
+                return (false, "cannot recover \(part): \(error)", repair)
             }
         }
-        guard fm.fileExists(atPath: path) else { return (false, "no file at \(path) or \(part) after the crash") }
+        guard fm.fileExists(atPath: path) else { return (false, "no file at \(path) or \(part) after the crash", repair) }
         do throws(FileError) {
             try FileSystem.setMode(path, fileMode)
         } catch {
             logger.warning("a recovered recording keeps its permission bits", metadata: ["path": "\(path)", "error": "\(error)"])
         }
         let verdict = FileInspector.inspect(path: path).verdict
-        return verdict == .broken ? (false, "\(path) is broken and could not be repaired") : (true, nil)
+        return verdict == .broken ? (false, "\(path) is broken and could not be repaired", repair) : (true, nil, repair)
     }
 }
