@@ -9,6 +9,8 @@ import PackageDescription
 //   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift)
 //   TapedeckConfig          the configuration file (TOML): parsing and validation
 //   TapedeckLog             the recording log (SQLite through GRDB)
+//   CCurl                   system-library shim for libcurl; imported only by TapedeckWebhooks
+//   TapedeckWebhooks        webhook endpoints, signed bodies, backoff, the delivery worker (libcurl)
 //   TapedeckService         systemd integration: sd_notify, watchdog, journald log lines
 //   TapedeckDaemon          tapedeckd's wiring: audio engine and writer, control socket, events
 //   tapedeckd               the daemon executable
@@ -25,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.11.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CALSA", pkgConfig: "alsa",
@@ -33,6 +36,8 @@ let package = Package(
                        providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CLame", pkgConfig: "lame",
                        providers: [.apt(["libmp3lame-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "TapedeckAudio",
             dependencies: [
@@ -45,11 +50,20 @@ let package = Package(
         .target(name: "TapedeckDomain", dependencies: ["TapedeckControl"]),
         .target(name: "TapedeckConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "TapedeckLog", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "TapedeckWebhooks",
+            dependencies: [
+                "CCurl", "TapedeckControl", "TapedeckLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "TapedeckService", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TapedeckDaemon",
             dependencies: [
                 "TapedeckAudio", "TapedeckControl", "TapedeckDomain", "TapedeckConfig", "TapedeckLog", "TapedeckFileCheck",
+                "TapedeckWebhooks",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -66,6 +80,7 @@ let package = Package(
             dependencies: [
                 "TapedeckAudio",
                 "TapedeckFileCheck",
+                "TapedeckLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,6 +107,10 @@ let package = Package(
         .testTarget(
             name: "TapedeckLogTests",
             dependencies: ["TapedeckLog"]
+        ),
+        .testTarget(
+            name: "TapedeckWebhooksTests",
+            dependencies: ["TapedeckWebhooks", "TapedeckLog", "TapedeckControl"]
         ),
         .testTarget(
             name: "TapedeckDaemonTests",

@@ -58,6 +58,8 @@ public struct RecordingSnapshot: Sendable, Hashable {
     public var maskedSeconds: Double?
     /// Why it failed (status failed).
     public var failureReason: String?
+    /// The recording's own webhook callback (START's `event_url`); not part of its JSON.
+    public var eventURL: String? = nil
 
     public static let storageType = "local"
 

@@ -183,6 +183,9 @@ public struct StartOptions: Sendable, Hashable {
     public var minDurationMilliseconds: Int?
     /// `legs=split`.
     public var splitLegs: Bool
+    /// `event_url`: this recording's own webhook callback (http or https; the daemon
+    /// allows only URLs under a configured `callback_prefixes`).
+    public var eventURL: String? = nil
 
     public static let validBitrates: [Int] = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
 

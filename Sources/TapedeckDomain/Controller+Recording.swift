@@ -81,6 +81,9 @@ extension Controller {
             if options.bitrate != nil && format != .mp3 {
                 return .failure(invalid(function, agentUser, "bitrate", "applies to mp3 only (this recording is \(format.rawValue))"))
             }
+            if let url = options.eventURL, !settings.eventURLPrefixes.contains(where: { url.hasPrefix($0) }) {
+                return .failure(invalid(function, agentUser, "event_url", "is not under a callback prefix the configuration allows"))
+            }
             let bitrate = options.bitrate ?? (kind == .stereo ? settings.stereoBitrate : settings.monoBitrate)
             let call = request.callSerial == nil || session.call?.serial == request.callSerial ? session.call : nil
             let template = function == .stereoRecording ? settings.stereoTemplate : settings.recordingTemplate
@@ -98,6 +101,7 @@ extension Controller {
                 durationSeconds: 0, sizeBytes: 0, stage: options.stage,
                 serverIP: settings.serverIP, startTime: arrival, createdAt: arrival, updatedAt: arrival,
                 callID: call?.call.callID, leadID: call?.call.leadID)
+            snapshot.eventURL = options.eventURL
             var rules = EndRules(timeoutSeconds: min(Double(options.timeout ?? Int.max), settings.limitSeconds),
                                  silenceSeconds: options.endOnSilence.map(Double.init),
                                  silenceThresholdDBFS: settings.silenceThresholdDBFS, key: options.endOnKey)
@@ -150,7 +154,7 @@ extension Controller {
                 }
                 return .failure(.startFailed(function, agent, reason: error.reason))
             }
-            if name != provisional { try? store.setLocation(id: snapshot.id, filename: name, location: snapshot.filePath) }
+            for r in [snapshot] + legs { try? store.started(r) }
             s.namesInUse.formUnion([name] + legs.map(\.filename))
             session.recordings.append(LiveRecording(
                 snapshot: snapshot, legs: legs, handle: handle, origin: request.origin, forced: request.forced,

@@ -62,6 +62,8 @@ public struct RecordingRow: Sendable, Hashable {
     public var createdAt: String
     /// `updated_at`: ISO 8601 with offset.
     public var updatedAt: String
+    /// `event_url`: the recording's own webhook callback (a START's `event_url`), if any.
+    public var eventURL: String?
 
     public init(id: Int64, station: String, serverIP: String, sessionID: String, startTime: String,
                 startEpoch: Int64, endTime: String?, endEpoch: Int64?, lengthInSec: Int64?, lengthInMin: Double?,
@@ -132,5 +134,6 @@ extension RecordingRow: FetchableRecord {
             pausedSeconds: try col("paused_seconds"), maskedSeconds: try col("masked_seconds"),
             framesLost: try col("frames_lost"), error: try col("error"), createdAt: try col("created_at"),
             updatedAt: try col("updated_at"))
+        eventURL = try col("event_url")
     }
 }

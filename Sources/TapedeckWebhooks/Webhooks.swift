@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import Synchronization
+import TapedeckControl
+import TapedeckLog
+
+/// The daemon's webhooks: the router in force (replaced on reload) and one delivery
+/// worker per endpoint. Recording events are written to the outbox by the recording
+/// log's own transactions (``entries(for:)``); agent and station events, which change
+/// no row, through ``publish(_:)`` in a transaction of their own.
+public final class Webhooks: Sendable {
+    public let log: RecordingLog
+    let poster: any HTTPPoster
+    public let counters = WebhookCounters()
+    let logger: Logger
+    private let state: Mutex<(router: WebhookRouter, workers: [DeliveryWorker])>
+
+    public init(endpoints: [WebhookEndpoint], log: RecordingLog, timeZone: TimeZone, logger: Logger,
+                poster: any HTTPPoster = CurlPoster()) {
+        self.log = log
+        self.poster = poster
+        self.logger = logger
+        state = Mutex((WebhookRouter(endpoints: endpoints, timeZone: timeZone), []))
+    }
+
+    public var router: WebhookRouter { state.withLock { $0.router } }
+
+    /// Starts a worker per endpoint.
+    public func start() {
+        let workers = router.endpoints.map { DeliveryWorker(endpoint: $0, log: log, poster: poster, counters: counters, logger: logger) }
+        state.withLock { $0.workers = workers }
+        for w in workers { w.start() }
+    }
+
+    /// A reload: new endpoints take effect at once; rows of an endpoint removed stay
+    /// pending (listed by `tapedeck webhooks`) until it comes back.
+    public func update(endpoints: [WebhookEndpoint], timeZone: TimeZone) {
+        let old = state.withLock { s -> [DeliveryWorker] in
+            guard s.router.endpoints != endpoints else { return [] }
+            let old = s.workers
+            s.router = WebhookRouter(endpoints: endpoints, timeZone: timeZone)
+            s.workers = endpoints.map { DeliveryWorker(endpoint: $0, log: log, poster: poster, counters: counters, logger: logger) }
+            for w in s.workers { w.start() }
+            return old
+        }
+        // Off the caller's thread: a worker may be inside a request until its timeout.
+        if !old.isEmpty { Thread.detachNewThread { for w in old { w.stop() } } }
+    }
+
+    /// Rows for `event` (the caller writes them in its transaction, then calls ``poke()``).
+    public func entries(for event: Event) -> [OutboxEntry] { router.entries(for: event) }
+
+    /// Wakes the workers: rows were written.
+    public func poke() { for w in state.withLock({ $0.workers }) { w.poke() } }
+
+    /// Agent and station events (recording events are the log's): written in their own
+    /// transaction.
+    public func publish(_ event: Event) {
+        guard WebhookBody.recording(of: event) == nil else { return }
+        let entries = router.entries(for: event)
+        guard !entries.isEmpty else { return }
+        do {
+            try log.enqueue(entries)
+            poke()
+        } catch {
+            logger.error("cannot write webhook events", metadata: ["event": "\(event.name)", "error": "\(error)"])
+        }
+    }
+
+    public func stop() {
+        for w in state.withLock({ s -> [DeliveryWorker] in defer { s.workers = [] }; return s.workers }) { w.stop() }
+    }
+}
