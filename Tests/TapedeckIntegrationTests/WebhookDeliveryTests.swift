@@ -127,6 +127,11 @@ import Glibc
         #expect(starts.count == 4 && completions.count == 4)
         #expect(starts.allSatisfy { Int($0[5]) ?? 0 >= 2 && $0[7].contains("Couldn't connect to server") })
         #expect(completions.allSatisfy { $0[5] == "0" && $0[7] == "-" })
+        let waiting = try Subprocess.run(Binaries.tapedeck, ["metrics", "--socket", d.socketPath]).stdout
+        #expect(waiting.contains("tapedeck_webhook_queue_depth 8\n"))
+        #expect(waiting.contains("tapedeck_webhook_deliveries_total 0\n"))
+        let oldest = waiting.split(separator: "\n").first { $0.hasPrefix("tapedeck_webhook_oldest_pending_seconds ") }
+        #expect((oldest.flatMap { Double($0.split(separator: " ")[1]) } ?? 0) > 0)
         try receiver.start()
         let got = receiver.waitForDelivered { $0.count >= 8 }
         let events = recordingEvents(got)

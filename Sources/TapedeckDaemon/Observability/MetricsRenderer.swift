@@ -35,7 +35,7 @@ struct MetricsInput: Sendable, Equatable {
         var failed: UInt64
         var givenUp: UInt64
     }
-    /// The webhook outbox and its deliveries (nil without a readable log).
+    /// The webhook outbox and its deliveries (nil with no `[[webhook]]` configured).
     var webhooks: Webhooks?
 }
 

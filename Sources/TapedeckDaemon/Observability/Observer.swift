@@ -55,7 +55,7 @@ final class Observer: Sendable {
         m.writerLagSeconds = lagSeconds
         m.eventSubscribers = events.subscriberCount
         m.agentsLoggedIn = controller.agents.count
-        if let webhooks, let stats = try? webhooks.log.outboxStats() {
+        if let webhooks, !webhooks.router.endpoints.isEmpty, let stats = try? webhooks.log.outboxStats() {
             m.webhooks = .init(pending: stats.pending, dead: stats.dead,
                                oldestPendingSeconds: stats.oldestPendingCreatedAt.map { max(0, Date().timeIntervalSince($0)) } ?? 0,
                                delivered: webhooks.counters.delivered, failed: webhooks.counters.failed,
