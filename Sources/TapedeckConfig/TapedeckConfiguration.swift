@@ -231,7 +231,8 @@ extension TapedeckConfiguration {
 /// A webhook endpoint (`[[webhook]]`): events posted to `url`, signed with `secret`.
 public struct WebhookConfig: Sendable, Equatable {
     /// Every event a webhook may ask for (`recording.*`, `agent.*`, `station.*` and `*` also work).
-    public static let eventNames = ["recording.started", "recording.completed", "recording.failed", "recording.discarded",
+    public static let eventNames = ["recording.started", "recording.paused", "recording.resumed", "recording.completed",
+                                    "recording.failed", "recording.discarded",
                                     "agent.login", "agent.logout", "station.down", "station.up"]
 
     /// Names the endpoint in the outbox and `tapedeck webhooks` (like a station name).

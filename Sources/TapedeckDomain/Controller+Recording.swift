@@ -230,6 +230,16 @@ extension Controller {
             s.sessions[command.agentUser] = session
             return .success((agent, affected))
         }
+        if case .success(let (_, affected)) = result {
+            let at = clock()
+            for r in affected {
+                switch action {
+                case .pause: events.publish(Event(.recordingPaused(r), createdAt: at))
+                case .resume: events.publish(Event(.recordingResumed(r), createdAt: at))
+                case .mask, .unmask: break
+                }
+            }
+        }
         switch result {
         case .success(let (agent, affected)): return .recordingControlled(command.function, verb, agent, affected: affected)
         case .failure(let error): return .failure(error)

@@ -14,7 +14,8 @@ public enum WebhookBody {
     /// The recording an event is about, if any.
     public static func recording(of event: Event) -> RecordingSnapshot? {
         switch event.payload {
-        case .recordingStarted(let r), .recordingCompleted(let r), .recordingFailed(let r, _): r
+        case .recordingStarted(let r), .recordingCompleted(let r), .recordingFailed(let r, _),
+             .recordingPaused(let r), .recordingResumed(let r): r
         default: nil
         }
     }

@@ -53,10 +53,14 @@ public final class Webhooks: Sendable {
     /// Wakes the workers: rows were written.
     public func poke() { for w in state.withLock({ $0.workers }) { w.poke() } }
 
-    /// Agent and station events (recording events are the log's): written in their own
-    /// transaction.
+    /// Events that change no log row — agent and station events, a recording paused or
+    /// resumed — written in their own transaction. (A recording's start and end are
+    /// written by the log's own transactions.)
     public func publish(_ event: Event) {
-        guard WebhookBody.recording(of: event) == nil else { return }
+        switch event.payload {
+        case .recordingStarted, .recordingCompleted, .recordingFailed: return
+        default: break
+        }
         let entries = router.entries(for: event)
         guard !entries.isEmpty else { return }
         do {

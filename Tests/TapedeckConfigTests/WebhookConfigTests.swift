@@ -36,7 +36,7 @@ import TapedeckConfig
         ("name = \"a\"\nurl = \"http://x/\"\nsecret = \"short\"", "webhook[1].secret: must be at least 16 bytes"),
         ("name = \"a\"\nurl = \"http://x/\"", "webhook[1].secret: missing"),
         ("name = \"a\"\nurl = \"http://x/\"\nsecret = \"0123456789abcdef\"\nevents = [\"recording.stopped\"]",
-         "webhook[1].events[1]: \"recording.stopped\" is not an event (recording.started, recording.completed, recording.failed, recording.discarded, agent.login, agent.logout, station.down, station.up, or recording.*, agent.*, station.*, *)"),
+         "webhook[1].events[1]: \"recording.stopped\" is not an event (recording.started, recording.paused, recording.resumed, recording.completed, recording.failed, recording.discarded, agent.login, agent.logout, station.down, station.up, or recording.*, agent.*, station.*, *)"),
         ("name = \"a\"\nurl = \"http://x/\"\nsecret = \"0123456789abcdef\"\nbackoff_base_seconds = 10\nbackoff_cap_seconds = 5",
          "webhook[1].backoff_cap_seconds: must be at least backoff_base_seconds (10.0)"),
         ("name = \"a\"\nurl = \"http://x/\"\nsecret = \"0123456789abcdef\"\ntimeout_seconds = 0", "webhook[1].timeout_seconds: 0 is outside 1–300"),

@@ -68,15 +68,19 @@ import Glibc
         #expect(c.request("function=call_start&agent_user=1000&call_id=M1121101010000&lead_id=4242")?.hasPrefix("SUCCESS") == true)
         #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)
         usleep(300_000)  // some audio in the file
+        #expect(c.request("function=recording&agent_user=1000&value=PAUSE")?.hasPrefix("SUCCESS") == true)
+        #expect(c.request("function=recording&agent_user=1000&value=RESUME")?.hasPrefix("SUCCESS") == true)
         #expect(c.request("function=recording&agent_user=1000&value=STOP")?.hasPrefix("SUCCESS") == true)
         #expect(c.request("function=logout&agent_user=1000")?.hasPrefix("SUCCESS") == true)
 
-        let got = receiver.waitForDelivered { $0.count >= 4 }
-        #expect(got.map(\.event) == ["agent.login", "recording.started", "recording.completed", "agent.logout"])
+        let got = receiver.waitForDelivered { $0.count >= 6 }
+        #expect(got.map(\.event) == ["agent.login", "recording.started", "recording.paused", "recording.resumed",
+                                      "recording.completed", "agent.logout"])
         #expect(got.allSatisfy { $0.verified })
         #expect(got.allSatisfy { $0.path == "/hook" && $0.body["id"] as? String == $0.eventID && $0.body["event"] as? String == $0.event })
-        #expect(Set(got.map(\.eventID)).count == 4)
-        let done = got[2].recording
+        #expect(Set(got.map(\.eventID)).count == 6)
+        guard got.count == 6 else { return }
+        let done = got[4].recording
         let path = try #require(done["file_url"] as? String)
         let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
         #expect(done["size_bytes"] as? Int == size)
@@ -88,7 +92,7 @@ import Glibc
         #expect(done["status"] as? String == "completed" && done["cause"] as? String == "stopped")
         #expect((done["duration_seconds"] as? Double ?? 0) > 0.25)
         #expect(done.keys.contains("sha256") && done["end_time"] is String)
-        #expect(got[1].recording["recording_id"] as? Int == done["recording_id"] as? Int)
+        #expect(got[1...3].allSatisfy { $0.recording["recording_id"] as? Int == done["recording_id"] as? Int })
         #expect(got[1].recording["size_bytes"] is NSNull)
         #expect(try webhooks(d, ["list"]).stdout == "")
         d.stop()
@@ -240,6 +244,28 @@ import Glibc
         #expect(got.filter { $0.path == "/cb/rec-77" }.map(\.event) == ["recording.started", "recording.completed"])
         #expect(got.filter { $0.path == "/hook" }.map(\.event) == ["agent.login"])
         #expect(got.allSatisfy { $0.verified })
+        d.stop()
+    }
+
+    @Test func sighupAddsAnEndpoint() throws {
+        let dir = try TestDirectory("receiver")
+        let receiver = WebhookReceiver(dir: dir, secret: Self.secret)
+        try receiver.start()
+        let d = try DaemonHarness.virtual(stations: 1)
+        let plain = try String(contentsOfFile: d.configPath, encoding: .utf8)
+        try d.start()
+        let c = try d.connect()
+        _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
+        _ = c.request("function=logout&agent_user=1000")
+        try (plain + "\n[[webhook]]\nname = \"api\"\nurl = \"\(receiver.url)/hook\"\nsecret = \"\(Self.secret)\"\n")
+            .write(toFile: d.configPath, atomically: true, encoding: .utf8)
+        d.process?.signal(SIGHUP)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !(d.process?.stderrSoFar ?? "").contains("configuration reloaded") { usleep(20_000) }
+        _ = c.request("function=login&agent_user=1001&station=st1&session_id=8600052")
+        let got = receiver.waitForDelivered { !$0.isEmpty }
+        #expect(got.map { $0.body["agent"].flatMap { ($0 as? [String: Any])?["agent_user"] as? String } } == ["1001"])
+        #expect(got.map(\.event) == ["agent.login"])
         d.stop()
     }
 
