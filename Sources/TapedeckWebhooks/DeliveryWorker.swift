@@ -76,11 +76,17 @@ public final class DeliveryWorker: Sendable {
     /// New rows were written.
     public func poke() { wake.signal() }
 
-    /// Stops after the request in flight (at most its timeout).
-    public func stop() {
+    /// Asks the worker to stop after the request in flight.
+    public func requestStop() {
         stopping.store(true, ordering: .sequentiallyConsistent)
         wake.signal()
-        finished.wait()
+    }
+
+    /// Waits until the worker stopped, or `seconds` passed (a request may hang up to its
+    /// timeout; its row then stays pending and is sent again after the next start).
+    @discardableResult
+    public func waitStopped(seconds: Double) -> Bool {
+        finished.wait(timeout: .now() + seconds) == .success
     }
 
     private func run() {

@@ -44,7 +44,7 @@ public final class Webhooks: Sendable {
             return old
         }
         // Off the caller's thread: a worker may be inside a request until its timeout.
-        if !old.isEmpty { Thread.detachNewThread { for w in old { w.stop() } } }
+        for w in old { w.requestStop() }
     }
 
     /// Rows for `event` (the caller writes them in its transaction, then calls ``poke()``).
@@ -71,7 +71,12 @@ public final class Webhooks: Sendable {
         }
     }
 
-    public func stop() {
-        for w in state.withLock({ s -> [DeliveryWorker] in defer { s.workers = [] }; return s.workers }) { w.stop() }
+    /// Stops the workers, waiting at most `seconds` for requests in flight: a delivery cut
+    /// short stays pending and goes out after the next start.
+    public func stop(seconds: Double = 2) {
+        let workers = state.withLock { s -> [DeliveryWorker] in defer { s.workers = [] }; return s.workers }
+        for w in workers { w.requestStop() }
+        let deadline = Date().addingTimeInterval(seconds)
+        for w in workers { w.waitStopped(seconds: max(0, deadline.timeIntervalSinceNow)) }
     }
 }

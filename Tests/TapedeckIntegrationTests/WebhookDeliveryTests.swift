@@ -169,6 +169,35 @@ import Glibc
         d.stop()
     }
 
+    @Test func aHangingEndpointDelaysNoOtherEndpointNorRecording() throws {
+        let dir = try TestDirectory("receiver")
+        let receiver = WebhookReceiver(dir: dir, secret: Self.secret)
+        try receiver.start()
+        let slowDir = try TestDirectory("receiver")
+        let slow = WebhookReceiver(dir: slowDir, secret: Self.secret)
+        try slow.start(answers: Array(repeating: "hang", count: 100))
+        let d = try daemon(receiver, extra: """
+            events = ["recording.*"]
+
+            [[webhook]]
+            name = "slow"
+            url = "\(slow.url)/hook"
+            secret = "\(Self.secret)"
+            timeout_seconds = 60
+            """)
+        try d.start()
+        let c = try d.connect()
+        _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
+        for _ in 0..<3 { #expect(record(c, agent: "1000")?.hasPrefix("SUCCESS") == true) }
+        let got = receiver.waitForDelivered { $0.count >= 6 }
+        #expect(recordingEvents(got).count == 6)
+        // The slow endpoint is still inside its first request (60 s timeout).
+        #expect(slow.received().count == 1)
+        let stopped = Date()
+        d.stop()
+        #expect(Date().timeIntervalSince(stopped) < 30)  // shutdown does not wait out the hanging request
+    }
+
     @Test func aFailingEndpointIsKeptDeadPastItsHorizonAndRedelivered() throws {
         let dir = try TestDirectory("receiver")
         let receiver = WebhookReceiver(dir: dir, secret: Self.secret)
