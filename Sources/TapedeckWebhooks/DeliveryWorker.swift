@@ -92,17 +92,18 @@ public final class DeliveryWorker: Sendable {
     private func run() {
         while !stopping.load(ordering: .sequentiallyConsistent) {
             let now = Date()
+            // One row at a time, asked for again after each: a row that a delivery just
+            // unblocked (its recording's next event) goes before newer rows of other subjects.
             let due: [OutboxRow]
-            do { due = try log.dueOutbox(endpoint: endpoint.name, now: now) } catch {
+            do { due = try log.dueOutbox(endpoint: endpoint.name, now: now, limit: 1) } catch {
                 logger.error("webhook outbox unreadable", metadata: ["endpoint": "\(endpoint.name)", "error": "\(error)"])
                 _ = wake.wait(timeout: .now() + 1)
                 continue
             }
-            for row in due {
-                if stopping.load(ordering: .sequentiallyConsistent) { return }
+            if let row = due.first {
                 deliver(row)
+                continue
             }
-            if !due.isEmpty { continue }
             let next = (try? log.nextOutboxAttempt(endpoint: endpoint.name)) ?? nil
             let wait = min(1, max(0.01, (next ?? now.addingTimeInterval(1)).timeIntervalSince(Date())))
             _ = wake.wait(timeout: .now() + wait)
