@@ -58,7 +58,7 @@ func snapshot(id: Int64, status: RecordingSnapshot.Status = .started, eventURL: 
 
     @Test func rowsWrittenWithTheLogChangeAndDeliveredInOrderPerRecording() throws {
         let log = try RecordingLog.inMemory(timeZone: utc)
-        let ids = Sequence()
+        let ids = EventIDs()
         let router = WebhookRouter(endpoints: endpoints, timeZone: utc, newID: { ids.next() })
         let a = try log.insertStarted(newRecording())
         let b = try log.insertStarted(newRecording())
@@ -122,7 +122,7 @@ func snapshot(id: Int64, status: RecordingSnapshot.Status = .started, eventURL: 
 }
 
 /// Event ids ev-1, ev-2, … in order.
-final class Sequence: Sendable {
+final class EventIDs: Sendable {
     private let n = Mutex(0)
     func next() -> String { n.withLock { $0 += 1; return "ev-\($0)" } }
 }
