@@ -8,7 +8,9 @@ import PackageDescription
 //   TapedeckControl         the control protocol as pure parse/render code (no I/O)
 //   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift)
 //   TapedeckConfig          the configuration file (TOML): parsing and validation
-//   TapedeckLog             the recording log (SQLite through GRDB) and its hash chain
+//   TapedeckLog             the recording log (SQLite through GRDB), its hash chain and its webhook outbox
+//   CCurl                   system-library shim for libcurl; imported only by TapedeckWebhooks
+//   TapedeckWebhooks        webhook endpoints, signed bodies, backoff, the delivery worker (libcurl)
 //   TapedeckService         systemd integration: sd_notify, watchdog, journald log lines
 //   TapedeckDaemon          tapedeckd's wiring: audio engine and writer, control socket, events
 //   tapedeckd               the daemon executable
@@ -34,6 +36,8 @@ let package = Package(
                        providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CLame", pkgConfig: "lame",
                        providers: [.apt(["libmp3lame-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "TapedeckAudio",
             dependencies: [
@@ -50,11 +54,20 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(
+            name: "TapedeckWebhooks",
+            dependencies: [
+                "CCurl", "TapedeckControl", "TapedeckLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "TapedeckService", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TapedeckDaemon",
             dependencies: [
                 "TapedeckAudio", "TapedeckControl", "TapedeckDomain", "TapedeckConfig", "TapedeckLog", "TapedeckFileCheck",
+                "TapedeckWebhooks",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -99,6 +112,10 @@ let package = Package(
         .testTarget(
             name: "TapedeckLogTests",
             dependencies: ["TapedeckLog"]
+        ),
+        .testTarget(
+            name: "TapedeckWebhooksTests",
+            dependencies: ["TapedeckWebhooks", "TapedeckLog", "TapedeckControl"]
         ),
         .testTarget(
             name: "TapedeckDaemonTests",

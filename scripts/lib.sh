@@ -11,7 +11,7 @@ fi
 command -v swift >/dev/null 2>&1 || { echo "swift is not installed (see https://swift.org/install)" >&2; exit 1; }
 
 # Build dependencies: ALSA, libsndfile, LAME, SQLite headers.
-BUILD_PACKAGES="pkg-config libasound2-dev libsndfile1-dev libmp3lame-dev libsqlite3-dev"
+BUILD_PACKAGES="pkg-config libasound2-dev libsndfile1-dev libmp3lame-dev libsqlite3-dev libcurl4-openssl-dev"
 
 # Installs the Debian packages given that are missing, as root or through sudo.
 ensure_packages() {

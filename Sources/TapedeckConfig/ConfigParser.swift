@@ -179,7 +179,7 @@ enum Node {
 /// The keys each table may hold.
 enum Schema {
     static let root = ["server_ip", "spool", "spool_mode", "database", "database_mode", "control", "metrics",
-                       "recording", "device", "station"]
+                       "recording", "device", "station", "webhook"]
     static let control = ["socket", "mode", "group", "max_connections", "idle_timeout_seconds", "send_timeout_seconds"]
     static let metrics = ["listen"]
     static let recording = ["format", "mono_bitrate", "stereo_bitrate", "template", "stereo_template",
@@ -187,6 +187,8 @@ enum Schema {
                             "max_recordings_per_agent", "max_recordings", "file_mode"]
     static let device = ["name", "pcm", "rate", "channels", "period_ms"]
     static let station = ["name", "device", "agent_channel", "customer_channel"]
+    static let webhook = ["name", "url", "secret", "events", "callback_prefixes", "timeout_seconds", "horizon_seconds",
+                          "backoff_base_seconds", "backoff_cap_seconds", "ca_file"]
 }
 
 /// Validation, in a fixed order so the error reported is always the same one:
@@ -339,6 +341,10 @@ struct ConfigReader {
         for (i, t) in stationTables.enumerated() {
             try checkKeys(t, allowed: Schema.station, path: "station[\(i + 1)]")
         }
+        let webhookTables = try arrayOfTables(root, "webhook")
+        for (i, t) in webhookTables.enumerated() {
+            try checkKeys(t, allowed: Schema.webhook, path: "webhook[\(i + 1)]")
+        }
 
         // Top level.
         let serverIP = try required(string(root, "server_ip", "server_ip"), "server_ip")
@@ -369,6 +375,11 @@ struct ConfigReader {
             stations.append(try readStation(t, index: i + 1, devices: devices, earlier: stations))
         }
 
+        var webhooks: [WebhookConfig] = []
+        for (i, t) in webhookTables.enumerated() {
+            webhooks.append(try readWebhook(t, index: i + 1, earlier: webhooks))
+        }
+
         // Whole-configuration rules.
         if stations.isEmpty {
             throw fail("station", "none declared; at least one [[station]] is required")
@@ -389,11 +400,13 @@ struct ConfigReader {
             }
         }
 
-        return TapedeckConfiguration(serverIP: serverIP, spool: Self.trimmingTrailingSlashes(spool), spoolMode: spoolMode,
-                                     database: database, databaseMode: databaseMode,
-                                     control: controlConfig, metrics: metricsConfig,
-                                     recording: defaults,
-                                     devices: devices, stations: stations)
+        var configuration = TapedeckConfiguration(serverIP: serverIP, spool: Self.trimmingTrailingSlashes(spool), spoolMode: spoolMode,
+                                                  database: database, databaseMode: databaseMode,
+                                                  control: controlConfig, metrics: metricsConfig,
+                                                  recording: defaults,
+                                                  devices: devices, stations: stations)
+        configuration.webhooks = webhooks
+        return configuration
     }
 
     static func trimmingTrailingSlashes(_ path: String) -> String {

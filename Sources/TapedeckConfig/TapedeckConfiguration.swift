@@ -29,6 +29,8 @@ public struct TapedeckConfiguration: Sendable, Equatable {
     public var devices: [DeviceConfig]
     /// In file order; at least one.
     public var stations: [StationConfig]
+    /// Webhook endpoints, in file order (reloadable).
+    public var webhooks: [WebhookConfig] = []
 
     public init(serverIP: String, spool: String = Self.defaultSpool, spoolMode: UInt16 = Self.defaultSpoolMode,
                 database: String = Self.defaultDatabase, databaseMode: UInt16 = Self.defaultDatabaseMode,
@@ -236,5 +238,43 @@ extension TapedeckConfiguration {
         return TapedeckConfiguration(serverIP: serverIP, spool: spool, database: database,
                                      control: ControlConfig(socket: socket), devices: [device],
                                      stations: stations)
+    }
+}
+
+/// A webhook endpoint (`[[webhook]]`): events posted to `url`, signed with `secret`.
+public struct WebhookConfig: Sendable, Equatable {
+    /// Every event a webhook may ask for (`recording.*`, `agent.*`, `station.*` and `*` also work).
+    public static let eventNames = ["recording.started", "recording.paused", "recording.resumed", "recording.completed",
+                                    "recording.failed", "recording.discarded",
+                                    "agent.login", "agent.logout", "station.down", "station.up"]
+
+    /// Names the endpoint in the outbox and `tapedeck webhooks` (like a station name).
+    public var name: String
+    /// `http://` or `https://`; nil for an endpoint that only serves per-recording callbacks.
+    public var url: String?
+    public var secret: String
+    public var events: [String]
+    /// A START's `event_url` is allowed when it begins with one of these.
+    public var callbackPrefixes: [String]
+    public var timeoutSeconds: Int
+    public var horizonSeconds: Int
+    public var backoffBaseSeconds: Double
+    public var backoffCapSeconds: Double
+    /// PEM CA certificates to trust for HTTPS (instead of the system's).
+    public var caFile: String?
+
+    public init(name: String, url: String?, secret: String, events: [String] = ["*"], callbackPrefixes: [String] = [],
+                timeoutSeconds: Int = 10, horizonSeconds: Int = 86_400, backoffBaseSeconds: Double = 5,
+                backoffCapSeconds: Double = 3600, caFile: String? = nil) {
+        self.name = name
+        self.url = url
+        self.secret = secret
+        self.events = events
+        self.callbackPrefixes = callbackPrefixes
+        self.timeoutSeconds = timeoutSeconds
+        self.horizonSeconds = horizonSeconds
+        self.backoffBaseSeconds = backoffBaseSeconds
+        self.backoffCapSeconds = backoffCapSeconds
+        self.caFile = caFile
     }
 }

@@ -8,6 +8,10 @@ public struct Event: Sendable, Hashable {
         /// The snapshot carries duration_seconds and size_bytes.
         case recordingCompleted(RecordingSnapshot)
         case recordingFailed(RecordingSnapshot, reason: String)
+        /// PAUSE took effect on this recording.
+        case recordingPaused(RecordingSnapshot)
+        /// RESUME took effect on this recording.
+        case recordingResumed(RecordingSnapshot)
         case agentLogin(AgentSnapshot)
         case agentLogout(AgentSnapshot)
         /// The last line a subscriber gets when its queue (of `queueLimit`
@@ -33,6 +37,8 @@ public struct Event: Sendable, Hashable {
         case .recordingStarted: "recording.started"
         case .recordingCompleted: "recording.completed"
         case .recordingFailed: "recording.failed"
+        case .recordingPaused: "recording.paused"
+        case .recordingResumed: "recording.resumed"
         case .agentLogin: "agent.login"
         case .agentLogout: "agent.logout"
         case .subscriberCutOff: "subscription.cut_off"
@@ -49,7 +55,7 @@ public struct Event: Sendable, Hashable {
             ("created_at", .string(TimeFormat.iso8601(createdAt, timeZone: timeZone))),
         ]
         switch payload {
-        case .recordingStarted(let r), .recordingCompleted(let r):
+        case .recordingStarted(let r), .recordingCompleted(let r), .recordingPaused(let r), .recordingResumed(let r):
             members.append(("recording", r.json(timeZone: timeZone)))
         case .recordingFailed(let r, let reason):
             members.append(("reason", .string(reason)))

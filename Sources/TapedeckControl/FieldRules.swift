@@ -1,6 +1,17 @@
 /// Validation rules for request parameters. Each returns nil when valid,
 /// else the reason (used in error messages).
 public enum FieldRules {
+    /// event_url: `http://` or `https://` and a host, printable ASCII without spaces, at most 2048 bytes.
+    public static func httpURL(_ s: String) -> String? {
+        let lower = s.lowercased()
+        guard s.utf8.count <= 2048, s.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }),
+              let scheme = ["http://", "https://"].first(where: lower.hasPrefix),
+              s.utf8.count > scheme.utf8.count, !s.dropFirst(scheme.count).hasPrefix("/") else {
+            return "must be an http:// or https:// URL with a host (printable ASCII, at most 2048 bytes)"
+        }
+        return nil
+    }
+
     /// agent_user: 1–20 characters of `A-Z a-z 0-9 _ - . @` (VICIdial's user is varchar(20)).
     public static func agentUser(_ s: String) -> String? {
         guard (1...20).contains(s.unicodeScalars.count),

@@ -64,6 +64,8 @@ public struct RecordingSnapshot: Sendable, Hashable {
     public var byCampaign = false
     /// SHA-256 (lower-case hex) of the final file, once there is one.
     public var sha256: String?
+    /// The recording's own webhook callback (START's `event_url`); not part of its JSON.
+    public var eventURL: String? = nil
 
     public static let storageType = "local"
     /// The cause of a recording whose device delivered no audio while it ran (status failed,

@@ -176,6 +176,7 @@ struct ParameterReader {
         if let legs = try optional("legs", { $0 == "split" ? nil : "must be split" }) {
             options.splitLegs = legs == "split"
         }
+        options.eventURL = try optional("event_url", FieldRules.httpURL)
         return options
     }
 

@@ -183,6 +183,9 @@ public struct StartOptions: Sendable, Hashable {
     public var minDurationMilliseconds: Int?
     /// `legs=split`.
     public var splitLegs: Bool
+    /// `event_url`: this recording's own webhook callback (http or https; the daemon
+    /// allows only URLs under a configured `callback_prefixes`).
+    public var eventURL: String? = nil
 
     public init(stage: Stage? = nil, format: RecordingSnapshot.Format? = nil, bitrate: Int? = nil,
                 timeout: Int? = nil, endOnSilence: Int? = nil, endOnKey: Character? = nil,

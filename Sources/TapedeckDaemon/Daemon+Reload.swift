@@ -45,6 +45,7 @@ extension Daemon {
             }
             let changes = engine.apply(Self.layout(applied))
             controller.update(settings: Self.settings(applied, timeZone: timeZone))
+            webhooks.update(endpoints: Self.endpoints(applied), timeZone: timeZone)
             setConfiguration(applied)
             metrics.reloaded(applied: true)
             for key in restartOnly {

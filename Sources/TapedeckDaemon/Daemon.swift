@@ -5,6 +5,7 @@ import TapedeckConfig
 import TapedeckControl
 import TapedeckDomain
 import TapedeckLog
+import TapedeckWebhooks
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -25,6 +26,8 @@ public final class Daemon: @unchecked Sendable {
     let engine: AudioEngine
     let log: RecordingLog
     let events: EventHub
+    /// The webhook outbox's router and delivery workers.
+    let webhooks: Webhooks
     let server: ControlServer
     /// The HTTP listener for Prometheus, when `[metrics] listen` is set.
     let scrape: ScrapeServer?
@@ -52,26 +55,38 @@ public final class Daemon: @unchecked Sendable {
         try locks.acquire(.socket, c.control.socket, mode: stateMode)
         log = try RecordingLog.open(path: c.database, timeZone: timeZone, fileMode: stateMode)
         events = EventHub(timeZone: timeZone)
-        CrashRecovery(log: log, spool: c.spool, fileMode: mode_t(c.recording.fileMode), events: events, logger: logger).run()
+        let webhooks = Webhooks(endpoints: Self.endpoints(c), log: log, timeZone: timeZone, logger: logger)
+        self.webhooks = webhooks
+        var recovery = CrashRecovery(log: log, spool: c.spool, fileMode: mode_t(c.recording.fileMode), events: events, logger: logger)
+        recovery.outbox = { webhooks.entries(for: $0) }
+        recovery.run()
         engine = try AudioEngine(layout: Self.layout(c), logger: logger)
         let counter = ActivitySink(report: activity)
         let metrics = Metrics()
         self.metrics = metrics
-        controller = Controller(settings: Self.settings(c, timeZone: timeZone), backend: engine, store: LogStore(log: log),
-                                events: FanOutSink([events, counter, MetricsSink(metrics: metrics)]))
+        controller = Controller(settings: Self.settings(c, timeZone: timeZone), backend: engine, store: LogStore(log: log, webhooks: webhooks),
+                                events: FanOutSink([events, counter, MetricsSink(metrics: metrics), webhooks]))
         counter.controller = controller
         // A lost device: its stations' recordings end (cause device_lost, files valid),
         // station.down is sent; when it is reopened, station.up.
-        engine.startMonitor { [controller, events] change in
+        engine.startMonitor { [controller, events, webhooks] change in
             switch change {
             case .down(let device, let stations, let reason):
                 controller.endRecordings(onStations: Set(stations), cause: "device_lost")
-                for s in stations { events.publish(Event(.stationDown(station: s, device: device, reason: reason), createdAt: Date())) }
+                for s in stations {
+                    let e = Event(.stationDown(station: s, device: device, reason: reason), createdAt: Date())
+                    events.publish(e)
+                    webhooks.publish(e)
+                }
             case .up(let device, let stations):
-                for s in stations { events.publish(Event(.stationUp(station: s, device: device), createdAt: Date())) }
+                for s in stations {
+                    let e = Event(.stationUp(station: s, device: device), createdAt: Date())
+                    events.publish(e)
+                    webhooks.publish(e)
+                }
             }
         }
-        let observer = Observer(metrics: metrics, engine: engine, controller: controller, events: events)
+        let observer = Observer(metrics: metrics, engine: engine, controller: controller, events: events, webhooks: webhooks)
         server = ControlServer(options: .init(path: c.control.socket, mode: mode_t(c.control.mode), group: c.control.group,
                                               maxConnections: c.control.maxConnections,
                                               idleTimeoutSeconds: c.control.idleTimeoutSeconds,
@@ -83,6 +98,7 @@ public final class Daemon: @unchecked Sendable {
                          metrics: { MetricsRenderer.render(observer.metricsInput()) }, health: { observer.health() })
         }
         DescriptorBudget(c).apply(logger: logger)
+        webhooks.start()
         do {
             // The listener first: the control socket appears only once everything runs.
             try scrape?.start()
@@ -93,8 +109,20 @@ public final class Daemon: @unchecked Sendable {
                 throw error
             }
         } catch {
+            webhooks.stop()
             engine.shutdown()
             throw error
+        }
+    }
+
+    /// The `[[webhook]]` endpoints as the delivery code takes them.
+    static func endpoints(_ c: TapedeckConfiguration) -> [WebhookEndpoint] {
+        c.webhooks.map {
+            WebhookEndpoint(name: $0.name, url: $0.url, secret: $0.secret, events: $0.events,
+                            callbackPrefixes: $0.callbackPrefixes, timeoutSeconds: Double($0.timeoutSeconds),
+                            horizonSeconds: Double($0.horizonSeconds),
+                            backoff: Backoff(baseSeconds: $0.backoffBaseSeconds, capSeconds: $0.backoffCapSeconds),
+                            caFile: $0.caFile)
         }
     }
 
@@ -126,6 +154,7 @@ public final class Daemon: @unchecked Sendable {
         settings.apiObeysCampaignPolicy = c.recording.apiCampaignPolicy == .enforce
         settings.maxRecordingsPerAgent = c.recording.maxRecordingsPerAgent
         settings.maxRecordings = c.recording.maxRecordings
+        settings.eventURLPrefixes = c.webhooks.flatMap(\.callbackPrefixes)
         return settings
     }
 
@@ -140,6 +169,7 @@ public final class Daemon: @unchecked Sendable {
         server.stop()
         let done = controller.shutdown()
         engine.shutdown()
+        webhooks.stop()
         try? log.close()
         locks.releaseAll()
         logger.notice("stopped", metadata: ["recordings_finalised": "\(done.count)"])
@@ -152,6 +182,8 @@ struct FanOutSink: EventSink {
     init(_ sinks: [any EventSink]) { self.sinks = sinks }
     func publish(_ event: Event) { for s in sinks { s.publish(event) } }
 }
+
+extension Webhooks: EventSink {}
 
 /// Reports the number of running recordings when one starts or ends.
 final class ActivitySink: EventSink, @unchecked Sendable {

@@ -2,10 +2,14 @@ import Foundation
 import TapedeckControl
 import TapedeckDomain
 import TapedeckLog
+import TapedeckWebhooks
 
-/// The domain's `RecordingStore` on the SQLite recording log.
+/// The domain's `RecordingStore` on the SQLite recording log. With webhooks, a
+/// recording's `recording.*` outbox rows are written in the transaction of the log
+/// change they report (the start's name, the completion), so no crash can lose them.
 struct LogStore: RecordingStore {
     let log: RecordingLog
+    var webhooks: Webhooks? = nil
 
     func insertStarted(_ r: RecordingSnapshot) throws -> Int64 {
         try log.insertStarted(NewRecording(
@@ -13,7 +17,13 @@ struct LogStore: RecordingStore {
             startedAt: r.startTime, filename: r.filename, location: r.filePath, kind: r.kind.rawValue,
             function: r.byCampaign ? RecordingSnapshot.campaignOrigin : r.function.rawValue,
             format: r.format.rawValue, stage: r.stage?.value,
-            leadID: r.leadID, callID: r.callID))
+            leadID: r.leadID, callID: r.callID, eventURL: r.eventURL))
+    }
+
+    func started(_ r: RecordingSnapshot) throws {
+        let outbox = webhooks?.entries(for: Event(.recordingStarted(r), createdAt: r.startTime)) ?? []
+        try log.updateLocation(id: r.id, filename: r.filename, location: r.filePath, outbox: outbox)
+        if !outbox.isEmpty { webhooks?.poke() }
     }
 
     func setLocation(id: Int64, filename: String, location: String) throws {
@@ -30,7 +40,16 @@ struct LogStore: RecordingStore {
                          cause: CompletionCause(r.cause ?? "stopped"), durationSeconds: r.durationSeconds,
                          sizeBytes: r.sizeBytes, pausedSeconds: r.pausedSeconds ?? 0, maskedSeconds: r.maskedSeconds ?? 0,
                          framesLost: Int64(clamping: framesLost), error: r.failureReason, sha256: r.sha256,
-                         repair: repair.map { RecordingCompletion.Repair(originalSHA256: $0.originalSHA256) })
+                         repair: repair.map { RecordingCompletion.Repair(originalSHA256: $0.originalSHA256) },
+                         outbox: { _ in webhooks?.entries(for: Self.event(ending: r)) ?? [] })
+        webhooks?.poke()
+    }
+
+    /// The event the domain sends for a recording that ended.
+    static func event(ending r: RecordingSnapshot) -> Event {
+        let at = r.endTime ?? r.updatedAt
+        return r.status == .failed ? Event(.recordingFailed(r, reason: r.failureReason ?? "error"), createdAt: at)
+            : Event(.recordingCompleted(r), createdAt: at)
     }
 
     func lookup(_ q: RecordingLookup, limit: Int) throws -> [RecordingSnapshot] {
@@ -60,6 +79,7 @@ struct LogStore: RecordingStore {
             cause: row.cause?.rawValue, pausedSeconds: row.pausedSeconds, maskedSeconds: row.maskedSeconds,
             failureReason: row.error, sha256: row.sha256)
         snapshot.byCampaign = byCampaign
+        snapshot.eventURL = row.eventURL
         return snapshot
     }
 }

@@ -87,6 +87,9 @@ extension Controller {
                 return .failure(invalid(function, agentUser, "bitrate",
                                         "must be one of \(MP3Bitrates.list(allowed)) at \(mark.sampleRate) Hz (station \(agent.station))"))
             }
+            if let url = options.eventURL, !settings.eventURLPrefixes.contains(where: { url.hasPrefix($0) }) {
+                return .failure(invalid(function, agentUser, "event_url", "is not under a callback prefix the configuration allows"))
+            }
             let bitrate = options.bitrate ?? (kind == .stereo ? settings.stereoBitrate : settings.monoBitrate)
             let call = request.callSerial == nil || session.call?.serial == request.callSerial ? session.call : nil
             let template = function == .stereoRecording ? settings.stereoTemplate : settings.recordingTemplate
@@ -105,6 +108,7 @@ extension Controller {
                 serverIP: settings.serverIP, startTime: arrival, createdAt: arrival, updatedAt: arrival,
                 callID: call?.call.callID, leadID: call?.call.leadID)
             snapshot.byCampaign = request.origin == .campaign
+            snapshot.eventURL = options.eventURL
             var rules = EndRules(timeoutSeconds: min(Double(options.timeout ?? Int.max), settings.limitSeconds),
                                  silenceSeconds: options.endOnSilence.map(Double.init),
                                  silenceThresholdDBFS: settings.silenceThresholdDBFS, key: options.endOnKey)
@@ -158,7 +162,7 @@ extension Controller {
                 }
                 return .failure(.startFailed(function, agent, reason: error.reason))
             }
-            if name != provisional { try? store.setLocation(id: snapshot.id, filename: name, location: snapshot.filePath) }
+            for r in [snapshot] + legs { try? store.started(r) }
             s.namesInUse.formUnion([name] + legs.map(\.filename))
             session.recordings.append(LiveRecording(
                 snapshot: snapshot, legs: legs, handle: handle, origin: request.origin, forced: request.forced,
@@ -233,6 +237,16 @@ extension Controller {
             }
             s.sessions[command.agentUser] = session
             return .success((agent, affected))
+        }
+        if case .success(let (_, affected)) = result {
+            let at = clock()
+            for r in affected {
+                switch action {
+                case .pause: events.publish(Event(.recordingPaused(r), createdAt: at))
+                case .resume: events.publish(Event(.recordingResumed(r), createdAt: at))
+                case .mask, .unmask: break
+                }
+            }
         }
         switch result {
         case .success(let (agent, affected)): return .recordingControlled(command.function, verb, agent, affected: affected)

@@ -23,6 +23,8 @@ public struct ControllerSettings: Sendable {
     public var maxRecordingsPerAgent = 8
     /// Recordings running at once in all (a START beyond: `recording_limit`).
     public var maxRecordings = 256
+    /// A START's `event_url` must begin with one of these (the webhooks' `callback_prefixes`).
+    public var eventURLPrefixes: [String] = []
 
     public init(serverIP: String, spool: String, format: RecordingSnapshot.Format = .wav,
                 monoBitrate: Int = 16, stereoBitrate: Int = 32,

@@ -11,8 +11,17 @@ public protocol RecordingStore: Sendable {
     /// Completes the row of a recording that ended (its `sha256` is the final file's);
     /// `repair` says the daemon repaired the file in place first.
     func complete(_ recording: RecordingSnapshot, framesLost: UInt64, repair: FileRepairNote?) throws
+    /// The recording started (its final name is known, capture runs): records the name
+    /// and, with webhooks, the event in one transaction. By default, ``setLocation(id:filename:location:)``.
+    func started(_ recording: RecordingSnapshot) throws
     /// Rows matching a lookup, newest first, at most `limit`.
     func lookup(_ query: RecordingLookup, limit: Int) throws -> [RecordingSnapshot]
+}
+
+extension RecordingStore {
+    public func started(_ recording: RecordingSnapshot) throws {
+        try setLocation(id: recording.id, filename: recording.filename, location: recording.filePath)
+    }
 }
 
 /// Where events go (the subscribers of `function=subscribe`).

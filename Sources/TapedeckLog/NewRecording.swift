@@ -29,10 +29,13 @@ public struct NewRecording: Sendable, Hashable {
     public var leadID: String?
     /// `vicidial_id`: the call_id of the current call, nil outside a call.
     public var callID: String?
+    /// `event_url`: the recording's own webhook callback, if its START named one.
+    public var eventURL: String?
 
     public init(station: String, serverIP: String, sessionID: String, agentUser: String, startedAt: Date,
                 filename: String, location: String, kind: String, function: String, format: String,
-                stage: String? = nil, leadID: String? = nil, callID: String? = nil) {
+                stage: String? = nil, leadID: String? = nil, callID: String? = nil, eventURL: String? = nil) {
+        self.eventURL = eventURL
         self.station = station
         self.serverIP = serverIP
         self.sessionID = sessionID

@@ -26,7 +26,7 @@ public final class RecordingLog: Sendable {
     /// The most rows ``lookup(_:)`` returns.
     public let lookupCap: Int
 
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
     private let clock: @Sendable () -> Date
 
     private init(writer: any DatabaseWriter, path: String?, timeZone: TimeZone, lookupCap: Int,
@@ -181,7 +181,7 @@ public final class RecordingLog: Sendable {
     }
 
     /// Runs a database operation, turning GRDB's errors into ``RecordingLogError``.
-    private func perform<T>(_ operation: String, _ body: () throws -> T) throws -> T {
+    func perform<T>(_ operation: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as RecordingLogError {
@@ -214,7 +214,7 @@ public final class RecordingLog: Sendable {
             new.station, new.serverIP, new.sessionID,
             LogTime.local(epoch: startEpoch, timeZone: timeZone), startEpoch,
             new.filename, new.location, new.leadID, new.agentUser, new.callID,
-            new.kind, new.function, new.format, new.stage, RecordingStatus.started.rawValue, now, now,
+            new.kind, new.function, new.format, new.stage, RecordingStatus.started.rawValue, now, now, new.eventURL,
         ]
         return try perform("insert") {
             try writer.write { db in
@@ -222,8 +222,8 @@ public final class RecordingLog: Sendable {
                     INSERT INTO recording_log (
                         channel, server_ip, extension, start_time, start_epoch,
                         filename, location, lead_id, user, vicidial_id,
-                        kind, function, format, stage, status, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        kind, function, format, stage, status, created_at, updated_at, event_url)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: arguments)
                 return db.lastInsertedRowID
             }
@@ -232,13 +232,15 @@ public final class RecordingLog: Sendable {
 
     /// Closes a `started` row: end time, length, size, status and cause.
     /// Returns the row as stored. A row that is already closed is never
-    /// rewritten (``RecordingLogError/notOpen(id:status:)``).
+    /// rewritten (``RecordingLogError/notOpen(id:status:)``). The webhook rows
+    /// `outbox` makes of the closed row are written in the same transaction.
     ///
     /// `length_in_sec` is `durationSeconds` rounded to whole seconds (the
     /// audio in the file); without a duration, `end_epoch − start_epoch`
     /// (at least 0). `length_in_min` is `length_in_sec / 60` to 2 decimals.
     @discardableResult
-    public func complete(id: Int64, _ completion: RecordingCompletion) throws -> RecordingRow {
+    public func complete(id: Int64, _ completion: RecordingCompletion,
+                         outbox: (RecordingRow) -> [OutboxEntry] = { _ in [] }) throws -> RecordingRow {
         guard completion.status.isFinal else {
             throw RecordingLogError.invalidValue(field: "status", reason: "must be completed, failed or discarded")
         }
@@ -296,11 +298,13 @@ public final class RecordingLog: Sendable {
                         completion.sha256, completion.repair.map { _ in now }, completion.repair?.originalSHA256, id,
                     ])
                 // The row joins the hash chain in the same transaction that closes it.
+                let unchained = try RecordingRow.fetchOne(
+                    db, sql: "SELECT * FROM recording_log WHERE recording_id = ?", arguments: [id])!
+                try ChainLink.append(unchained, after: ChainLink.last(db), db)
                 let closed = try RecordingRow.fetchOne(
                     db, sql: "SELECT * FROM recording_log WHERE recording_id = ?", arguments: [id])!
-                try ChainLink.append(closed, after: ChainLink.last(db), db)
-                return try RecordingRow.fetchOne(
-                    db, sql: "SELECT * FROM recording_log WHERE recording_id = ?", arguments: [id])!
+                try Self.insert(outbox(closed), db)
+                return closed
             }
         }
     }
@@ -310,17 +314,20 @@ public final class RecordingLog: Sendable {
     public func complete(id: Int64, end: Date, status: RecordingStatus, cause: CompletionCause,
                          durationSeconds: Double?, sizeBytes: Int64?, pausedSeconds: Double = 0,
                          maskedSeconds: Double = 0, framesLost: Int64 = 0, error: String? = nil,
-                         sha256: String? = nil, repair: RecordingCompletion.Repair? = nil) throws -> RecordingRow {
+                         sha256: String? = nil, repair: RecordingCompletion.Repair? = nil,
+                         outbox: (RecordingRow) -> [OutboxEntry] = { _ in [] }) throws -> RecordingRow {
         try complete(id: id, RecordingCompletion(
             endedAt: end, status: status, cause: cause, durationSeconds: durationSeconds, sizeBytes: sizeBytes,
             pausedSeconds: pausedSeconds, maskedSeconds: maskedSeconds, framesLost: framesLost, error: error,
-            sha256: sha256, repair: repair))
+            sha256: sha256, repair: repair),
+            outbox: outbox)
     }
 
     /// Changes a started recording's `filename` and `location` (e.g. a clash
-    /// suffix). A closed row is sealed by the hash chain and never rewritten
-    /// (``RecordingLogError/notOpen(id:status:)``).
-    public func updateLocation(id: Int64, filename: String, location: String) throws {
+    /// suffix), and writes `outbox` (the webhook rows of the start this confirms) in
+    /// the same transaction. A closed row is sealed by the hash chain and never
+    /// rewritten (``RecordingLogError/notOpen(id:status:)``).
+    public func updateLocation(id: Int64, filename: String, location: String, outbox: [OutboxEntry] = []) throws {
         guard !filename.isEmpty else { throw RecordingLogError.invalidValue(field: "filename", reason: "is empty") }
         guard !location.isEmpty else { throw RecordingLogError.invalidValue(field: "location", reason: "is empty") }
         let now = LogTime.iso8601(clock(), timeZone: timeZone)
@@ -336,6 +343,8 @@ public final class RecordingLog: Sendable {
                 try db.execute(sql: """
                     UPDATE recording_log SET filename = ?, location = ?, updated_at = ? WHERE recording_id = ?
                     """, arguments: [filename, location, now, id])
+                if db.changesCount == 0 { throw RecordingLogError.notFound(id: id) }
+                try Self.insert(outbox, db)
             }
         }
     }

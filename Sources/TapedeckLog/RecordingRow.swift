@@ -74,6 +74,8 @@ public struct RecordingRow: Sendable, Hashable {
     public var prevHash: String?
     /// `row_hash`: ``RowHash`` over this row's fields.
     public var rowHash: String?
+    /// `event_url`: the recording's own webhook callback (a START's `event_url`), if any.
+    public var eventURL: String?
 
     public init(id: Int64, station: String, serverIP: String, sessionID: String, startTime: String,
                 startEpoch: Int64, endTime: String?, endEpoch: Int64?, lengthInSec: Int64?, lengthInMin: Double?,
@@ -154,5 +156,6 @@ extension RecordingRow: FetchableRecord {
             updatedAt: try col("updated_at"), sha256: try col("sha256"), repairedAt: try col("repaired_at"),
             repairedFromSHA256: try col("repaired_from_sha256"), chainSeq: try col("chain_seq"),
             prevHash: try col("prev_hash"), rowHash: try col("row_hash"))
+        eventURL = try col("event_url")
     }
 }

@@ -60,6 +60,39 @@ enum Schema {
                 CREATE INDEX recording_log_open ON recording_log (recording_id) WHERE status = 'started';
                 """)
         }
+        // The outbox before the hash chain: the chain's migration reads whole rows, which
+        // carry the outbox's event_url column.
+        migrator.registerMigration("v2_webhook_outbox") { db in
+            // The per-recording callback URL a START named (`event_url`), kept so that
+            // the events of a recording closed after a crash still go there.
+            try db.execute(sql: "ALTER TABLE recording_log ADD COLUMN event_url TEXT")
+            // One row per event and endpoint, written in the transaction of the change
+            // the event reports. `subject` orders delivery: rows of one subject (a
+            // recording) and one endpoint and URL go out in id order. Times are epoch ms.
+            try db.execute(sql: """
+                CREATE TABLE webhook_outbox (
+                    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event_id        TEXT    NOT NULL,
+                    event           TEXT    NOT NULL,
+                    endpoint        TEXT    NOT NULL,
+                    url             TEXT    NOT NULL,
+                    subject         TEXT    NOT NULL,
+                    recording_id    INTEGER,
+                    body            TEXT    NOT NULL,
+                    created_at      INTEGER NOT NULL,
+                    deadline_at     INTEGER NOT NULL,
+                    next_attempt_at INTEGER NOT NULL,
+                    attempts        INTEGER NOT NULL DEFAULT 0,
+                    last_error      TEXT,
+                    delivered_at    INTEGER,
+                    state           TEXT    NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'delivered', 'dead')),
+                    UNIQUE (event_id, endpoint, url)
+                ) STRICT;
+                CREATE INDEX webhook_outbox_pending ON webhook_outbox (endpoint, next_attempt_at) WHERE state = 'pending';
+                CREATE INDEX webhook_outbox_subject ON webhook_outbox (endpoint, url, subject, id) WHERE state = 'pending';
+                """)
+        }
         migrator.registerMigration(tamperEvidence) { db in
             // sha256: the final file's SHA-256 (hex). repaired_at / repaired_from_sha256:
             // the daemon repaired the file in place before closing the row, and the

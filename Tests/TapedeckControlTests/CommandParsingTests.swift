@@ -171,6 +171,18 @@ import Testing
                 == "ERROR: recording not valid - timeout must be a whole number from 3 to 7200|1000\n")
     }
 
+    @Test func eventURLOption() {
+        var options = StartOptions()
+        options.eventURL = "https://api.example/cb/42?x=1"
+        #expect(Fixture.command("function=recording&agent_user=1000&value=START&event_url=https%3A%2F%2Fapi.example%2Fcb%2F42%3Fx%3D1")
+                == rec(.start(options)))
+        for bad in ["ftp%3A%2F%2Fx%2F", "http%3A%2F%2F", "http%3A%2F%2F%2Fpath", "https%3A%2F%2Fa%20b", "x"] {
+            let f = Fixture.failure("function=recording&agent_user=1000&value=START&event_url=" + bad)
+            #expect(f.map { Fixture.text(.failure($0.failure)) }
+                    == "ERROR: recording not valid - event_url must be an http:// or https:// URL with a host (printable ASCII, at most 2048 bytes)|1000\n")
+        }
+    }
+
     @Test func pauseResumeMask() {
         #expect(Fixture.command("function=recording&agent_user=1000&value=PAUSE") == rec(.pause(.silence)))
         #expect(Fixture.command("function=recording&agent_user=1000&value=PAUSE&pause_behavior=skip") == rec(.pause(.skip)))

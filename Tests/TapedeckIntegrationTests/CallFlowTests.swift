@@ -69,7 +69,7 @@ extension PulseAudioTests {
             while Date() < deadline, let line = events.readLine() {
                 let e = json(line)
                 let r = e["recording"] as? [String: Any] ?? [:]
-                if (e["event"] as? String)?.hasPrefix("recording.") == true, e["event"] as? String != "recording.started", r["id"] as? Int == id {
+                if ["recording.completed", "recording.failed"].contains(e["event"] as? String ?? ""), r["id"] as? Int == id {
                     return r
                 }
             }

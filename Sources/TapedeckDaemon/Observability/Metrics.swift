@@ -86,7 +86,7 @@ struct MetricsSink: EventSink {
             metrics.recordingEnded(kind: r.kind.rawValue, cause: r.cause ?? "stopped", failed: false, bytes: r.sizeBytes)
         case .recordingFailed(let r, _):
             metrics.recordingEnded(kind: r.kind.rawValue, cause: r.cause ?? "error", failed: true, bytes: r.sizeBytes)
-        case .agentLogin, .agentLogout, .subscriberCutOff, .stationDown, .stationUp:
+        case .recordingPaused, .recordingResumed, .agentLogin, .agentLogout, .subscriberCutOff, .stationDown, .stationUp:
             break
         }
     }

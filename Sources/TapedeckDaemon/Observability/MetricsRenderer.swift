@@ -29,6 +29,16 @@ struct MetricsInput: Sendable, Equatable {
     var writerLagSeconds: Double = 0
     var eventSubscribers = 0
     var agentsLoggedIn = 0
+    struct Webhooks: Sendable, Equatable {
+        var pending: Int
+        var dead: Int
+        var oldestPendingSeconds: Double
+        var delivered: UInt64
+        var failed: UInt64
+        var givenUp: UInt64
+    }
+    /// The webhook outbox and its deliveries (nil with no `[[webhook]]` configured).
+    var webhooks: Webhooks?
 }
 
 /// Renders ``MetricsInput`` in the Prometheus text exposition format, version 0.0.4
@@ -94,6 +104,20 @@ enum MetricsRenderer {
         out.sample("tapedeck_event_subscribers", [:], m.eventSubscribers)
         out.family("tapedeck_agents_logged_in", .gauge, "Agents logged in.")
         out.sample("tapedeck_agents_logged_in", [:], m.agentsLoggedIn)
+        if let w = m.webhooks {
+            out.family("tapedeck_webhook_queue_depth", .gauge, "Webhook deliveries pending in the outbox.")
+            out.sample("tapedeck_webhook_queue_depth", [:], w.pending)
+            out.family("tapedeck_webhook_oldest_pending_seconds", .gauge, "Age of the oldest pending webhook delivery (0 with none).")
+            out.sample("tapedeck_webhook_oldest_pending_seconds", [:], w.oldestPendingSeconds)
+            out.family("tapedeck_webhook_dead", .gauge, "Webhook deliveries kept as dead (given up past their horizon).")
+            out.sample("tapedeck_webhook_dead", [:], w.dead)
+            out.family("tapedeck_webhook_deliveries_total", .counter, "Webhook deliveries answered 2xx since start.")
+            out.sample("tapedeck_webhook_deliveries_total", [:], w.delivered)
+            out.family("tapedeck_webhook_failures_total", .counter, "Webhook attempts that failed (non-2xx, no answer) since start.")
+            out.sample("tapedeck_webhook_failures_total", [:], w.failed)
+            out.family("tapedeck_webhook_dead_total", .counter, "Webhook deliveries given up since start.")
+            out.sample("tapedeck_webhook_dead_total", [:], w.givenUp)
+        }
         return out.text
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TapedeckControl
 import TapedeckDomain
+import TapedeckWebhooks
 
 /// Answers `function=metrics` and `function=health` for the control server,
 /// from the registry and what the engine, the controller and the event hub show now.
@@ -11,13 +12,15 @@ final class Observer: Sendable {
     let controller: Controller
     let events: EventHub
     let startedAt: ContinuousClock.Instant
+    let webhooks: Webhooks?
 
     /// The devices and stations in configuration order (the configuration in force: a
     /// reload changes it).
     var layout: EngineLayout { engine.layout }
 
     init(metrics: Metrics, engine: AudioEngine, controller: Controller, events: EventHub,
-         startedAt: ContinuousClock.Instant = .now) {
+         webhooks: Webhooks? = nil, startedAt: ContinuousClock.Instant = .now) {
+        self.webhooks = webhooks
         self.metrics = metrics
         self.engine = engine
         self.controller = controller
@@ -53,6 +56,12 @@ final class Observer: Sendable {
         m.writerLagSeconds = lagSeconds
         m.eventSubscribers = events.subscriberCount
         m.agentsLoggedIn = controller.agents.count
+        if let webhooks, !webhooks.router.endpoints.isEmpty, let stats = try? webhooks.log.outboxStats() {
+            m.webhooks = .init(pending: stats.pending, dead: stats.dead,
+                               oldestPendingSeconds: stats.oldestPendingCreatedAt.map { max(0, Date().timeIntervalSince($0)) } ?? 0,
+                               delivered: webhooks.counters.delivered, failed: webhooks.counters.failed,
+                               givenUp: webhooks.counters.dead)
+        }
         return m
     }
 

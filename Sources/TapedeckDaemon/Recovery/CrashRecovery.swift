@@ -17,6 +17,8 @@ struct CrashRecovery {
     let fileMode: mode_t
     let events: any EventSink
     let logger: Logger
+    /// The webhook rows of an event, written in the transaction that closes the row.
+    var outbox: @Sendable (Event) -> [OutboxEntry] = { _ in [] }
 
     /// Returns the rows it closed.
     @discardableResult
@@ -34,7 +36,8 @@ struct CrashRecovery {
                 do {
                     let done = try log.complete(id: row.id, end: now, status: .discarded, cause: .recovered,
                                                 durationSeconds: 0, sizeBytes: 0,
-                                                error: "no audio had been written when the daemon stopped")
+                                                error: "no audio had been written when the daemon stopped",
+                                                outbox: { outbox(Event(.recordingCompleted(LogStore.snapshot($0)), createdAt: now)) })
                     closed.append(done)
                     events.publish(Event(.recordingCompleted(LogStore.snapshot(done)), createdAt: now))
                     logger.notice("discarded an empty recording left by a crash", metadata: ["recording_id": "\(row.id)"])
@@ -50,7 +53,8 @@ struct CrashRecovery {
                     id: row.id, end: now, status: ok ? .completed : .failed, cause: .recovered,
                     durationSeconds: ok ? report.durationSeconds : nil,
                     sizeBytes: ok ? Int64(FileSystem.size(of: row.location) ?? 0) : nil, error: problem,
-                    sha256: ok ? (try? FileDigest.sha256(path: row.location)) : nil, repair: repair)
+                    sha256: ok ? (try? FileDigest.sha256(path: row.location)) : nil, repair: repair,
+                    outbox: { outbox(LogStore.event(ending: LogStore.snapshot($0))) })
                 closed.append(done)
                 let snapshot = LogStore.snapshot(done)
                 events.publish(Event(ok ? .recordingCompleted(snapshot) : .recordingFailed(snapshot, reason: problem ?? "recovery failed"),
