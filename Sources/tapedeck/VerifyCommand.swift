@@ -95,8 +95,11 @@ struct Verify: ParsableCommand {
             throw CommandFailure(message: TerminalText.escaped("cannot list the spool \(spool): \(error.localizedDescription)"),
                                  exitCode: 2)
         }
-        // The log's own files may live in the spool: they are not recordings.
-        let logFiles = Set(["", "-wal", "-shm", "-journal"].map { canonical(database + $0) })
+        // The log's own files and the daemon's lock files may live in the spool: they are
+        // not recordings.
+        let logFiles = Set(["", "-wal", "-shm", "-journal"].map { canonical(database + $0) }
+                           + [canonical(DaemonFiles.lockPath(besides: database)),
+                              spoolDir + "/" + DaemonFiles.spoolLockName])
         let files = names.sorted().map { spoolDir + "/" + $0 }.filter { path in
             var st = stat()
             return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && !logFiles.contains(path)

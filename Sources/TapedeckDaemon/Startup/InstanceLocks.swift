@@ -1,3 +1,4 @@
+import TapedeckLog
 import Synchronization
 import TapedeckAudio
 #if canImport(Glibc)
@@ -16,8 +17,8 @@ final class InstanceLocks: Sendable {
     /// The lock file of `resource` at `path`.
     static func lockPath(_ resource: Resource, _ path: String) -> String {
         switch resource {
-        case .spool: path + "/.tapedeck.lock"
-        case .database, .socket: FileSystem.resolved(path) + ".lock"
+        case .spool: path + "/" + DaemonFiles.spoolLockName
+        case .database, .socket: DaemonFiles.lockPath(besides: FileSystem.resolved(path))
         }
     }
 

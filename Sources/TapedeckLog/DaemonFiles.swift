@@ -1,0 +1,9 @@
+/// The names of the files tapedeckd keeps beside the recordings and the log, so that the
+/// tools that read a spool (`tapedeck verify`) know them as the daemon's own.
+public enum DaemonFiles {
+    /// The lock file in the spool that keeps a second daemon off it.
+    public static let spoolLockName = ".tapedeck.lock"
+
+    /// The lock file of the database (or socket) at `path`, beside it.
+    public static func lockPath(besides path: String) -> String { path + ".lock" }
+}
