@@ -4,6 +4,10 @@ import GRDB
 /// The webhook outbox (`webhook_outbox`): rows written in the transaction of the change
 /// they report, then posted by the delivery worker and marked delivered or dead.
 extension RecordingLog {
+    /// A new row is due at once (`next_attempt_at` 0), whatever its event's time: an
+    /// event's `created_at` can lie before an earlier row's (a recording's start is the
+    /// time of its first frame), and the worker takes due rows in id order, the order
+    /// they were written.
     static func insert(_ entries: [OutboxEntry], _ db: Database) throws {
         for e in entries {
             try db.execute(sql: """
@@ -13,7 +17,7 @@ extension RecordingLog {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
                     e.eventID, e.event, e.endpoint, e.url, e.subject, e.recordingID, e.body,
-                    EpochMilliseconds.of(e.createdAt), EpochMilliseconds.of(e.deadline), EpochMilliseconds.of(e.createdAt),
+                    EpochMilliseconds.of(e.createdAt), EpochMilliseconds.of(e.deadline), 0,
                 ])
         }
     }
@@ -43,12 +47,13 @@ extension RecordingLog {
         }
     }
 
-    /// When `endpoint` next has a pending row due (nil with none pending).
+    /// When `endpoint` next has a pending row due (nil with none pending); a row never
+    /// tried is due since it was written.
     public func nextOutboxAttempt(endpoint: String) throws -> Date? {
         try perform("read webhooks") {
             try writer.read { db in
                 try Int64.fetchOne(db, sql: """
-                    SELECT MIN(next_attempt_at) FROM webhook_outbox WHERE state = 'pending' AND endpoint = ?
+                    SELECT MIN(MAX(next_attempt_at, created_at)) FROM webhook_outbox WHERE state = 'pending' AND endpoint = ?
                     """, arguments: [endpoint]).map(EpochMilliseconds.date)
             }
         }

@@ -52,7 +52,9 @@ struct WebhooksList: ParsableCommand {
 
     static func line(_ row: OutboxRow) -> String {
         let iso = ISO8601DateFormatter()
-        let when = row.state == .delivered ? row.deliveredAt.map(iso.string) ?? "-" : iso.string(from: row.nextAttemptAt)
+        // A row never tried is due since it was written.
+        let when = row.state == .delivered ? row.deliveredAt.map(iso.string) ?? "-"
+            : iso.string(from: max(row.nextAttemptAt, row.entry.createdAt))
         let error = (row.lastError ?? "-").map { $0 == "\t" || $0 == "\n" ? " " : $0 }
         return [String(row.id), row.state.rawValue, row.entry.endpoint, row.entry.event, row.entry.eventID,
                 String(row.attempts), when, String(error), row.entry.url].joined(separator: "\t")

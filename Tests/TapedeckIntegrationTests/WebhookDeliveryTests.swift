@@ -103,6 +103,7 @@ import Glibc
         let receiver = WebhookReceiver(dir: dir, secret: Self.secret)
         try receiver.start()
         receiver.stop()  // the port is known; connections are refused
+        let downSince = Date()
         let d = try daemon(receiver, extra: #"events = ["recording.*"]"#)
         try d.start()
         let c = try d.connect()
@@ -136,6 +137,12 @@ import Glibc
         #expect(waiting.contains("tapedeck_webhook_deliveries_total 0\n"))
         let oldest = waiting.split(separator: "\n").first { $0.hasPrefix("tapedeck_webhook_oldest_pending_seconds ") }
         #expect((oldest.flatMap { Double($0.split(separator: " ")[1]) } ?? 0) > 0)
+        // The receiver stays down for 30 s in all (the outage being tested); the worker
+        // goes on retrying every start, and nothing goes dead within the horizon.
+        while Date().timeIntervalSince(downSince) < 30 { usleep(200_000) }
+        let retried = columns(try webhooks(d, ["list"]).stdout)
+        #expect(retried.count == 8 && retried.allSatisfy { $0.count == 9 && $0[1] == "pending" }, "\(retried)")
+        #expect(retried.filter { $0.count == 9 && $0[3] == "recording.started" }.allSatisfy { Int($0[5]) ?? 0 >= 5 }, "\(retried)")
         try receiver.start()
         let got = receiver.waitForDelivered { $0.count >= 8 }
         let events = recordingEvents(got)
