@@ -4,7 +4,7 @@
 # What the tree holds: systemd and dbus to boot, procps (/bin/kill, which the unit's
 # ExecReload runs; on every standard Debian install) and the libraries the binaries need
 # at run time (ALSA, libsndfile, LAME, SQLite; the C++ runtime comes with minbase's apt).
-TREE_PACKAGES="systemd,dbus,procps,libasound2,libsndfile1,libmp3lame0,libsqlite3-0"
+TREE_PACKAGES="systemd,dbus,procps,libasound2,libsndfile1,libmp3lame0,libsqlite3-0,libcurl4"
 TREE_SUITE=bookworm
 # The cache key covers everything that makes the tree: change the recipe, get a new tree.
 TREE_RECIPE="debootstrap --variant=minbase --include=$TREE_PACKAGES $TREE_SUITE; apt-get clean"
