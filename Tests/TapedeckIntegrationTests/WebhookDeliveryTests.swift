@@ -39,6 +39,22 @@ import Glibc
         return reply
     }
 
+    /// Waits (at most 20 s) until the running recording's `.part` file holds `seconds` of
+    /// audio past its 44-byte header (mono 16-bit WAV at 8 kHz, the virtual stations'), so
+    /// that the recording has that much to pause, stop or recover.
+    func waitForAudio(_ d: DaemonHarness, seconds: Double = 0.3) {
+        let bytes = 44 + Int(seconds * 8000) * 2
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let parts = ((try? d.recordings()) ?? []).filter { $0.hasSuffix(".part") }
+            if parts.contains(where: { name in
+                ((try? FileManager.default.attributesOfItem(atPath: d.spool + "/" + name))?[.size] as? Int ?? 0) >= bytes
+            }) { return }
+            usleep(20_000)  // the poll interval, not a wait for the condition
+        }
+        Issue.record("no running recording in \(d.spool) held \(seconds) s of audio within 20 s")
+    }
+
     func webhooks(_ d: DaemonHarness, _ args: [String]) throws -> ProcessResult {
         try Subprocess.run(Binaries.tapedeck, ["webhooks"] + args + ["--database", d.database])
     }
@@ -67,7 +83,7 @@ import Glibc
         #expect(c.request("function=login&agent_user=1000&station=st1&session_id=8600051")?.hasPrefix("SUCCESS") == true)
         #expect(c.request("function=call_start&agent_user=1000&call_id=M1121101010000&lead_id=4242")?.hasPrefix("SUCCESS") == true)
         #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)
-        usleep(300_000)  // some audio in the file
+        waitForAudio(d)
         #expect(c.request("function=recording&agent_user=1000&value=PAUSE")?.hasPrefix("SUCCESS") == true)
         #expect(c.request("function=recording&agent_user=1000&value=RESUME")?.hasPrefix("SUCCESS") == true)
         #expect(c.request("function=recording&agent_user=1000&value=STOP")?.hasPrefix("SUCCESS") == true)
@@ -247,7 +263,7 @@ import Glibc
         #expect(record(c, agent: "1000")?.hasPrefix("SUCCESS") == true)
         #expect(record(c, agent: "1001")?.hasPrefix("SUCCESS") == true)
         #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)
-        usleep(200_000)  // audio in the running file
+        waitForAudio(d)
         d.process?.signal(SIGKILL)
         _ = d.process?.wait()
         try receiver.start()
