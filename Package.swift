@@ -129,7 +129,7 @@ let package = Package(
         // devices (file plugin, PulseAudio null sinks) defined by the tests.
         .testTarget(
             name: "TapedeckIntegrationTests",
-            dependencies: ["tapedeck", "tapedeckd", "TapedeckAudio", "TapedeckTestSupport"]
+            dependencies: ["tapedeck", "tapedeckd", "TapedeckAudio", "TapedeckLog", "TapedeckTestSupport"]
         ),
     ]
 )

@@ -18,7 +18,9 @@ public struct AuditFinding: Sendable, Hashable {
         case fileUnreadable = "file_unreadable"
         /// A file in the spool that no row names.
         case strayFile = "stray_file"
-        /// Not a problem: the daemon repaired this row's file and recorded it.
+        /// A recorded hand repair whose hash before is not the file's recorded hash.
+        case repairMismatch = "repair_mismatch"
+        /// Not a problem: the daemon, or `tapedeck repair --config`, repaired this row's file and recorded it.
         case repaired
     }
 

@@ -8,13 +8,16 @@ struct ChainLink: Sendable, Equatable {
     /// Before the first closed row.
     static let genesis = ChainLink(seq: 0, hash: RowHash.genesis)
 
-    /// The chain's end as stored.
+    /// The chain's end as stored: the newest of its closed rows and recorded repairs.
     static func last(_ db: Database) throws -> ChainLink {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT chain_seq, row_hash FROM recording_log WHERE chain_seq IS NOT NULL
-            ORDER BY chain_seq DESC LIMIT 1
-            """) else { return .genesis }
-        return ChainLink(seq: row["chain_seq"], hash: row["row_hash"] ?? RowHash.genesis)
+        var end = ChainLink.genesis
+        for sql in ["SELECT chain_seq, row_hash FROM recording_log WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1",
+                    "SELECT chain_seq, row_hash FROM file_repair ORDER BY chain_seq DESC LIMIT 1"] {
+            if let row = try Row.fetchOne(db, sql: sql), let seq: Int64 = row["chain_seq"], seq > end.seq {
+                end = ChainLink(seq: seq, hash: row["row_hash"] ?? RowHash.genesis)
+            }
+        }
+        return end
     }
 
     /// Puts the closed row `row` at the end of the chain, after `link`, inside the

@@ -29,8 +29,8 @@ public final class RecordingLog: Sendable {
     let writer: any DatabaseWriter
     private let clock: @Sendable () -> Date
 
-    private init(writer: any DatabaseWriter, path: String?, timeZone: TimeZone, lookupCap: Int,
-                 clock: @escaping @Sendable () -> Date) {
+    init(writer: any DatabaseWriter, path: String?, timeZone: TimeZone, lookupCap: Int = defaultLookupCap,
+         clock: @escaping @Sendable () -> Date = { Date() }) {
         self.writer = writer
         self.path = path
         self.timeZone = timeZone
@@ -79,12 +79,7 @@ public final class RecordingLog: Sendable {
     /// nothing is written. The log must already carry the hash chain (any tapedeckd of
     /// this version opened it once).
     public static func openReadOnly(path: String, timeZone: TimeZone = .current) throws -> RecordingLog {
-        guard !path.isEmpty else { throw RecordingLogError.invalidValue(field: "path", reason: "is empty") }
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw RecordingLogError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw RecordingLogError.notARegularFile(path: path) }
+        try checkExisting(path)
         var config = baseConfiguration()
         config.readonly = true
         let queue: DatabaseQueue
@@ -105,6 +100,16 @@ public final class RecordingLog: Sendable {
         }
         return RecordingLog(writer: queue, path: path, timeZone: timeZone, lookupCap: defaultLookupCap,
                             clock: { Date() })
+    }
+
+    /// An existing log must be a regular file (opening it must not create one).
+    static func checkExisting(_ path: String) throws {
+        guard !path.isEmpty else { throw RecordingLogError.invalidValue(field: "path", reason: "is empty") }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw RecordingLogError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw RecordingLogError.notARegularFile(path: path) }
     }
 
     /// A private log in memory (for tests): same schema and behaviour, gone when released.

@@ -27,6 +27,10 @@ public enum RecordingLogError: Error, Sendable, Hashable, CustomStringConvertibl
     case notFound(id: Int64)
     /// `complete` on a row that is no longer `started`: a closed row is never rewritten.
     case notOpen(id: Int64, status: RecordingStatus)
+    /// A repair recorded for a row that is still `started`.
+    case notClosed(id: Int64)
+    /// A hand repair whose file hash before is not the one the log has for the file.
+    case repairDoesNotFollow(id: Int64, expected: String?, before: String)
     /// A value handed to the log is out of range (named by its column or parameter).
     case invalidValue(field: String, reason: String)
     /// A stored row that this build cannot read (e.g. an unknown status word).
@@ -58,6 +62,10 @@ public enum RecordingLogError: Error, Sendable, Hashable, CustomStringConvertibl
             return "recording log: no recording \(id)"
         case .notOpen(let id, let status):
             return "recording log: recording \(id) is already \(status.rawValue)"
+        case .notClosed(let id):
+            return "recording log: recording \(id) is still started"
+        case .repairDoesNotFollow(let id, let expected, let before):
+            return "recording log: recording \(id): the file's sha256 before the repair is \(before), not the \(expected ?? "none") the log has"
         case .invalidValue(let field, let reason):
             return "recording log: \(field) \(reason)"
         case .corruptRow(let id, let reason):

@@ -39,9 +39,14 @@ public enum RowHash {
 
     /// The canonical serialisation of `values` (one per ``fieldNames`` entry).
     public static func serialise(_ values: [Value]) -> [UInt8] {
-        precondition(values.count == fieldNames.count, "one value per hashed field")
+        serialise(magic: magic, names: fieldNames, values)
+    }
+
+    /// The canonical serialisation of `values` (one per name) under the first line `magic`.
+    static func serialise(magic: String, names: [String], _ values: [Value]) -> [UInt8] {
+        precondition(values.count == names.count, "one value per hashed field")
         var out = Array(magic.utf8)
-        for (name, value) in zip(fieldNames, values) {
+        for (name, value) in zip(names, values) {
             out += Array(name.utf8)
             out.append(UInt8(ascii: "="))
             switch value {
@@ -63,7 +68,12 @@ public enum RowHash {
 
     /// The row hash of `values`, lower-case hex.
     public static func hash(_ values: [Value]) -> String {
-        let digest = SHA256.hash(data: serialise(values))
+        hash(magic: magic, names: fieldNames, values)
+    }
+
+    /// The hash of `values` serialised under `magic` and `names`, lower-case hex.
+    static func hash(magic: String, names: [String], _ values: [Value]) -> String {
+        let digest = SHA256.hash(data: serialise(magic: magic, names: names, values))
         return digest.map { byte in
             let s = String(byte, radix: 16)
             return byte < 16 ? "0" + s : s

@@ -6,6 +6,8 @@ enum Schema {
     static let table = "recording_log"
     /// The migration that adds file hashes, repair records and the hash chain.
     static let tamperEvidence = "v2_tamper_evidence"
+    /// The migration that adds the record of hand repairs.
+    static let handRepairs = "v3_file_repairs"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -116,6 +118,28 @@ enum Schema {
             for row in closed {
                 link = try ChainLink.append(row, after: link, db)
             }
+        }
+        migrator.registerMigration(handRepairs) { db in
+            // A repair of a closed row's file made by hand (`tapedeck repair --config`):
+            // a link of the same hash chain as the closed rows (RepairRecord), its
+            // chain_seq taken from the one sequence the two tables share.
+            try db.execute(sql: """
+                CREATE TABLE file_repair (
+                    repair_id     INTEGER PRIMARY KEY AUTOINCREMENT,
+                    recording_id  INTEGER NOT NULL REFERENCES recording_log (recording_id),
+                    repaired_at   TEXT    NOT NULL,
+                    tool          TEXT    NOT NULL,
+                    repaired_by   TEXT    NOT NULL,
+                    location      TEXT    NOT NULL,
+                    sha256_before TEXT    NOT NULL,
+                    sha256_after  TEXT    NOT NULL,
+                    size_bytes    INTEGER NOT NULL,
+                    chain_seq     INTEGER NOT NULL UNIQUE,
+                    prev_hash     TEXT    NOT NULL,
+                    row_hash      TEXT    NOT NULL
+                ) STRICT;
+                CREATE INDEX file_repair_recording ON file_repair (recording_id, chain_seq);
+                """)
         }
         return migrator
     }

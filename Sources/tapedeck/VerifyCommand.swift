@@ -15,7 +15,7 @@ struct Verify: ParsableCommand {
         discussion: """
             Options: --config FILE (the daemon's tapedeck.toml: its database and spool), or \
             --database PATH and --spool PATH; --json for one JSON object per line. Prints one \
-            line per problem, one per repair the daemon recorded, then a summary. Exit status: \
+            line per problem, one per recorded repair, then a summary. Exit status: \
             0 clean, 1 problems found, 2 usage or I/O error. See docs/validate.md.
             """
     )
@@ -82,8 +82,11 @@ struct Verify: ParsableCommand {
 
     static func audit(database: String, spool: String) throws(CommandFailure) -> SpoolAudit.Result {
         let rows: [RecordingRow]
+        let repairs: [RepairRecord]
         do {
-            rows = try RecordingLog.openReadOnly(path: database).allRows()
+            let log = try RecordingLog.openReadOnly(path: database)
+            rows = try log.allRows()
+            repairs = try log.hasRepairRecords ? log.allRepairs() : []
         } catch {
             throw CommandFailure(message: TerminalText.escaped("\(error)"), exitCode: 2)
         }
@@ -104,7 +107,7 @@ struct Verify: ParsableCommand {
             var st = stat()
             return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && !logFiles.contains(path)
         }
-        return SpoolAudit().run(rows: rows, spoolFiles: files, file: digest, canonical: { canonical($0) })
+        return SpoolAudit().run(rows: rows, repairs: repairs, spoolFiles: files, file: digest, canonical: { canonical($0) })
     }
 
     static func digest(_ path: String) -> SpoolAudit.FileState {
