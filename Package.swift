@@ -14,7 +14,7 @@ import PackageDescription
 //   TapedeckService         systemd integration: sd_notify, watchdog, journald log lines
 //   TapedeckDaemon          tapedeckd's wiring: audio engine and writer, control socket, events
 //   tapedeckd               the daemon executable
-//   tapedeck                the command-line tool
+//   tapedeck                the command-line tool (its client commands speak the protocol through TapedeckControl)
 let package = Package(
     name: "Tapedeck",
     platforms: [.macOS(.v15)],
@@ -83,6 +83,7 @@ let package = Package(
             name: "tapedeck",
             dependencies: [
                 "TapedeckAudio",
+                "TapedeckControl",
                 "TapedeckFileCheck",
                 "TapedeckConfig",
                 "TapedeckLog",

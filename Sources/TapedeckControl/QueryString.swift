@@ -8,7 +8,34 @@
 ///   literally; we refuse, so a client bug is seen at once).
 /// - Decoded keys and values must be valid UTF-8.
 /// - Repeated keys: the last one wins (see ``Parameters``).
+///
+/// ``render(_:)`` writes parameters back: `parse(render(p)) == p` for every `p`
+/// without an empty key (an empty key is skipped on parsing).
 public enum QueryString {
+    /// `function=recording&agent_user=1000&value=START`, pairs in the parameters' order;
+    /// every byte of a key or value outside `A-Z a-z 0-9 - _ . ~` is percent-encoded
+    /// (a space is `%20`, a `+` is `%2B`).
+    public static func render(_ parameters: Parameters) -> String {
+        parameters.keys.map { key in
+            percentEncoded(key) + "=" + percentEncoded(parameters[key] ?? "")
+        }.joined(separator: "&")
+    }
+
+    static func percentEncoded(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            if ASCII.isAlnum(Unicode.Scalar(byte)) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~") {
+                out.append(byte)
+            } else {
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     public static func parse(_ string: String) -> Result<Parameters, ControlError> {
         var parameters = Parameters()
         let bytes = Array(string.utf8)

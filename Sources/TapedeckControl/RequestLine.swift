@@ -29,6 +29,16 @@ public struct RequestLine: Sendable, Hashable {
         }
     }
 
+    /// The line a client sends, without its newline: the query string
+    /// (``QueryString/render(_:)``) or a JSON object of string values, members in the
+    /// parameters' order. ``parse(_:)`` gives the same line back (for keys that are not empty).
+    public var rendered: String {
+        switch form {
+        case .text: QueryString.render(parameters)
+        case .json: JSONValue.object(parameters.keys.map { ($0, .string(parameters[$0] ?? "")) }).rendered
+        }
+    }
+
     /// Offset of the first byte that does not start a valid UTF-8 sequence
     /// (overlong forms, surrogates and values above U+10FFFF are invalid).
     public static func firstInvalidUTF8Offset<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 {

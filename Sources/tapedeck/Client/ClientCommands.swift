@@ -1,4 +1,5 @@
 import ArgumentParser
+import TapedeckControl
 
 // The client commands of the control protocol (docs/cli.md, docs/protocol.md). Each sends
 // its request(s) on one connection and prints the replies: in text form the reply line and
@@ -16,12 +17,13 @@ enum ClientExchange {
         var previous: String?
         for _ in requests {
             let reply = try connection.readReply()
-            if ReplyKind.isError(reply) { status = ClientExit.replyError }
+            let read = ReplyLine(reading: reply)
+            if read.isError { status = ClientExit.replyError }
             switch options.form {
             case .json:
                 writeStdout(reply + "\n")
             case .text:
-                if reply != previous { writeStdout(ReplySummary.readable(reply)) }
+                if reply != previous { writeStdout(ReplySummary.readable(reply, read)) }
             }
             previous = reply
         }
@@ -48,7 +50,7 @@ struct Login: ParsableCommand {
 
     func run() throws {
         try runClient {
-            try ClientExchange.run([ClientRequest("login", [
+            try ClientExchange.run([ClientRequest(.login, [
                 ("agent_user", agent), ("station", station), ("session_id", session),
                 ("agent_server", server), ("agent_status", status),
             ])], options)
@@ -65,7 +67,7 @@ struct Logout: ParsableCommand {
     var agent: String
 
     func run() throws {
-        try runClient { try ClientExchange.run([ClientRequest("logout", [("agent_user", agent)])], options) }
+        try runClient { try ClientExchange.run([ClientRequest(.logout, [("agent_user", agent)])], options) }
     }
 }
 
@@ -80,8 +82,8 @@ struct Status: ParsableCommand {
     func run() throws {
         try runClient {
             try ClientExchange.run([
-                ClientRequest("recording", [("agent_user", agent), ("value", "STATUS")]),
-                ClientRequest("stereo_recording", [("agent_user", agent), ("value", "STATUS")]),
+                .recording(.recording, .status, agent: agent),
+                .recording(.stereoRecording, .status, agent: agent),
             ], options)
         }
     }
@@ -128,8 +130,7 @@ struct Start: ParsableCommand {
 
     func run() throws {
         try runClient {
-            try ClientExchange.run([ClientRequest("recording",
-                [("agent_user", agent), ("value", "START")] + start.parameters)], options)
+            try ClientExchange.run([.recording(.recording, .start, agent: agent, start.parameters)], options)
         }
     }
 }
@@ -145,7 +146,7 @@ struct Stop: ParsableCommand {
 
     func run() throws {
         try runClient {
-            try ClientExchange.run([ClientRequest("recording", [("agent_user", agent), ("value", "STOP")])], options)
+            try ClientExchange.run([.recording(.recording, .stop, agent: agent)], options)
         }
     }
 }
@@ -166,8 +167,7 @@ struct Stereo: ParsableCommand {
 
         func run() throws {
             try runClient {
-                try ClientExchange.run([ClientRequest("stereo_recording",
-                    [("agent_user", agent), ("value", "BEGIN")] + start.parameters)], options)
+                try ClientExchange.run([.recording(.stereoRecording, .start, agent: agent, start.parameters)], options)
             }
         }
     }
@@ -182,8 +182,7 @@ struct Stereo: ParsableCommand {
 
         func run() throws {
             try runClient {
-                try ClientExchange.run([ClientRequest("stereo_recording",
-                    [("agent_user", agent), ("value", "END")])], options)
+                try ClientExchange.run([.recording(.stereoRecording, .stop, agent: agent)], options)
             }
         }
     }
@@ -199,8 +198,7 @@ struct Stereo: ParsableCommand {
 
         func run() throws {
             try runClient {
-                try ClientExchange.run([ClientRequest("stereo_recording",
-                    [("agent_user", agent), ("value", "STATUS")])], options)
+                try ClientExchange.run([.recording(.stereoRecording, .status, agent: agent)], options)
             }
         }
     }
@@ -234,11 +232,12 @@ struct Send: ParsableCommand {
             for _ in lines {
                 let reply = try connection.readReply()
                 writeStdout(reply + "\n")
-                if ReplyKind.isError(reply) { status = ClientExit.replyError; continue }
+                let read = ReplyLine(reading: reply)
+                if read.isError { status = ClientExit.replyError; continue }
                 // The text forms of recording_lookup (one line per recording) and
                 // metrics are several lines, then an empty line; every other
                 // reply is one line.
-                if Self.startsLookupResult(reply) {
+                if read.beginsSeveralLines {
                     while let more = try connection.readLine() {
                         writeStdout(more + "\n")
                         if more.isEmpty { break }
@@ -247,11 +246,5 @@ struct Send: ParsableCommand {
             }
             return status
         }
-    }
-
-    static func startsLookupResult(_ reply: String) -> Bool {
-        !(reply.hasPrefix("SUCCESS:") || reply.hasPrefix("NOTICE:") || reply.hasPrefix("ERROR:")
-          || reply.hasPrefix("OK:") || reply.hasPrefix("WARNING:") || reply.hasPrefix("CRITICAL:")
-          || reply.hasPrefix("{") || reply.isEmpty)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TapedeckControl
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -29,7 +30,7 @@ struct ClientOptions: ParsableArguments {
     @Flag(name: .long, help: "Send the JSON form and print the daemon's JSON replies as they are, one object per line.")
     var json = false
 
-    var form: RequestForm { json ? .json : .text }
+    var form: ReplyForm { json ? .json : .text }
 }
 
 /// Exit statuses of the client commands.

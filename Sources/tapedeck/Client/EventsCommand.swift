@@ -1,4 +1,5 @@
 import ArgumentParser
+import TapedeckControl
 
 struct Events: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,7 @@ struct Events: ParsableCommand {
         try runClient {
             Signals.trapStop()
             let connection = try ControlConnection(path: options.socket.path)
-            try connection.send(line: ClientRequest("subscribe").line(options.form))
+            try connection.send(line: ClientRequest(.subscribe).line(options.form))
             let stop = { Signals.stopRequested }
             guard let reply = try connection.readLine(stop: stop) else {
                 if stop() { return ClientExit.success }
@@ -23,7 +24,7 @@ struct Events: ParsableCommand {
                                      exitCode: ClientExit.connection)
             }
             writeStdout(reply + "\n")
-            if ReplyKind.isError(reply) { return ClientExit.replyError }
+            if ReplyLine(reading: reply).isError { return ClientExit.replyError }
             while let line = try connection.readLine(stop: stop) {
                 writeStdout((options.json ? line : EventLine.readable(line)) + "\n")
             }

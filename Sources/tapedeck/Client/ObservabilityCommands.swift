@@ -1,4 +1,5 @@
 import ArgumentParser
+import TapedeckControl
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -45,12 +46,13 @@ struct Metrics: ParsableCommand {
     func run() throws {
         try runClient {
             let connection = try ControlConnection(path: options.socket.path)
-            try connection.send(line: ClientRequest("metrics").line(options.form))
+            try connection.send(line: ClientRequest(.metrics).line(options.form))
             let stop = wait.deadline()
             guard let first = try connection.readLine(stop: stop) else { throw Self.noAnswer(connection, stop()) }
-            if options.json || ReplyKind.isError(first) {
+            let isError = ReplyLine(reading: first).isError
+            if options.json || isError {
                 writeStdout(first + "\n")
-                return ReplyKind.isError(first) ? ClientExit.replyError : ClientExit.success
+                return isError ? ClientExit.replyError : ClientExit.success
             }
             // The text form: the exposition's lines, then an empty line.
             var text = first.isEmpty ? "" : first + "\n"
@@ -100,7 +102,7 @@ struct Health: ParsableCommand {
         let status: Int32
         do {
             let connection = try ControlConnection(path: options.socket.path)
-            try connection.send(line: ClientRequest("health").line(options.form))
+            try connection.send(line: ClientRequest(.health).line(options.form))
             let stop = wait.deadline()
             guard let reply = try connection.readLine(stop: stop) else {
                 throw Metrics.noAnswer(connection, stop())
@@ -117,11 +119,11 @@ struct Health: ParsableCommand {
 
     /// The exit status a reply line stands for, in either form.
     static func status(of reply: String) -> Int32 {
-        let prefixes: [(String, Int32)] = [
-            ("OK:", Status.ok), ("WARNING:", Status.warning), ("CRITICAL:", Status.critical),
-            (#"{"data":{"status":"ok""#, Status.ok), (#"{"data":{"status":"degraded""#, Status.warning),
-            (#"{"data":{"status":"down""#, Status.critical),
-        ]
-        return prefixes.first { reply.hasPrefix($0.0) }?.1 ?? Status.unknown
+        switch ReplyLine(reading: reply).health {
+        case .ok: Status.ok
+        case .degraded: Status.warning
+        case .down: Status.critical
+        case nil: Status.unknown
+        }
     }
 }
