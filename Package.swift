@@ -4,6 +4,10 @@ import PackageDescription
 // Target map (a newcomer should find any behaviour from these names):
 //   CALSA, CSndFile, CLame  system-library shims; imported only by TapedeckAudio
 //   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline
+//   TapedeckEngine          the recording engine: devices and their rings (Topology/, reloads), what
+//                           happens when a device disappears (DeviceLoss/), the writer threads and how
+//                           files are finalised or salvaged (Writers/); no domain types
+//   TapedeckLifecycle       ServiceGroup (start in order, stop in reverse) and StoppableThread
 //   TapedeckFileCheck       offline WAV/RF64/MP3 validation and repair, pure Swift, no audio library
 //   TapedeckControl         the control protocol as pure parse/render code (no I/O)
 //   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift)
@@ -12,7 +16,7 @@ import PackageDescription
 //   CCurl                   system-library shim for libcurl; imported only by TapedeckWebhooks
 //   TapedeckWebhooks        webhook endpoints, signed bodies, backoff, the delivery worker (libcurl)
 //   TapedeckService         systemd integration: sd_notify, watchdog, journald log lines
-//   TapedeckDaemon          tapedeckd's wiring: audio engine and writer, control socket, events
+//   TapedeckDaemon          tapedeckd's wiring: the engine as the domain's backend, control socket, events
 //   tapedeckd               the daemon executable
 //   tapedeck                the command-line tool (its client commands speak the protocol through TapedeckControl)
 let package = Package(
@@ -47,6 +51,14 @@ let package = Package(
             ]
         ),
         .target(name: "TapedeckFileCheck"),
+        .target(name: "TapedeckLifecycle"),
+        .target(
+            name: "TapedeckEngine",
+            dependencies: [
+                "TapedeckAudio", "TapedeckFileCheck", "TapedeckLifecycle",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "TapedeckControl"),
         .target(name: "TapedeckDomain", dependencies: ["TapedeckControl"]),
         .target(name: "TapedeckConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
@@ -66,8 +78,8 @@ let package = Package(
         .target(
             name: "TapedeckDaemon",
             dependencies: [
-                "TapedeckAudio", "TapedeckControl", "TapedeckDomain", "TapedeckConfig", "TapedeckLog", "TapedeckFileCheck",
-                "TapedeckWebhooks",
+                "TapedeckAudio", "TapedeckEngine", "TapedeckLifecycle", "TapedeckControl", "TapedeckDomain",
+                "TapedeckConfig", "TapedeckLog", "TapedeckFileCheck", "TapedeckWebhooks",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -97,6 +109,14 @@ let package = Package(
         .testTarget(
             name: "TapedeckAudioTests",
             dependencies: ["TapedeckAudio", "TapedeckTestSupport"]
+        ),
+        .testTarget(
+            name: "TapedeckEngineTests",
+            dependencies: ["TapedeckEngine", "TapedeckAudio", "TapedeckFileCheck", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "TapedeckLifecycleTests",
+            dependencies: ["TapedeckLifecycle"]
         ),
         .testTarget(
             name: "TapedeckFileCheckTests",

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TapedeckConfig
+import TapedeckEngine
 
 extension Daemon {
     /// SIGHUP: reads the configuration file again and applies it. A file that does not

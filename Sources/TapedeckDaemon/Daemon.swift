@@ -4,6 +4,8 @@ import TapedeckAudio
 import TapedeckConfig
 import TapedeckControl
 import TapedeckDomain
+import TapedeckEngine
+import TapedeckLifecycle
 import TapedeckLog
 import TapedeckWebhooks
 import Synchronization
@@ -35,6 +37,10 @@ public final class Daemon: @unchecked Sendable {
     let logger: Logger
     /// This daemon's claim on its spool(s), database and socket, held until it ends.
     let locks: InstanceLocks
+    /// The running parts, in the order they start; they stop in reverse (`shutdown`).
+    let services: ServiceGroup
+    /// What the stop did (for the last log line).
+    private let report = ShutdownReport()
 
     /// Starts everything or nothing: any part that cannot start stops the parts before it.
     /// `activity` is called with the number of running recordings whenever one starts or ends.
@@ -64,7 +70,7 @@ public final class Daemon: @unchecked Sendable {
         let counter = ActivitySink(report: activity)
         let metrics = Metrics()
         self.metrics = metrics
-        controller = Controller(settings: Self.settings(c, timeZone: timeZone), backend: engine, store: LogStore(log: log, webhooks: webhooks),
+        controller = Controller(settings: Self.settings(c, timeZone: timeZone), backend: EngineBackend(engine: engine), store: LogStore(log: log, webhooks: webhooks),
                                 events: FanOutSink([events, counter, MetricsSink(metrics: metrics), webhooks]))
         counter.controller = controller
         // A lost device: its stations' recordings end (cause device_lost, files valid),
@@ -98,20 +104,27 @@ public final class Daemon: @unchecked Sendable {
                          metrics: { MetricsRenderer.render(observer.metricsInput()) }, health: { observer.health() })
         }
         DescriptorBudget(c).apply(logger: logger)
-        webhooks.start()
-        do {
+        let (engine, controller, server, scrape, log, report) = (self.engine, self.controller, self.server, self.scrape,
+                                                                 self.log, self.report)
+        // Stopped in reverse: the sockets first, then the recordings are finalised (logged,
+        // events and webhooks written), then capture stops, then delivery, the log, the locks.
+        // The locks, the log and the engine (its devices and monitor) started above, as
+        // they were made; the group stops them. The sockets go first, so no request
+        // arrives while the recordings are finalised; webhook delivery outlives capture.
+        services = ServiceGroup([
+            .init("locks", stop: { locks.releaseAll() }),
+            .init("recording log", stop: { try? log.close() }),
+            .init("webhook delivery", start: { webhooks.start() }, stop: { webhooks.stop() }),
+            .init("audio engine", stop: { engine.shutdown() }),
+            .init("controller", stop: { report.recordingsFinalised = controller.shutdown().count }),
             // The listener first: the control socket appears only once everything runs.
-            try scrape?.start()
-            do {
-                try server.start()
-            } catch {
-                scrape?.stop()
-                throw error
-            }
+            .init("metrics listener", start: { try scrape?.start() }, stop: { scrape?.stop() }),
+            .init("control socket", start: { try server.start() }, stop: { server.stop() }),
+        ])
+        do throws(ServiceGroup.Failure) {
+            try services.start()
         } catch {
-            webhooks.stop()
-            engine.shutdown()
-            throw error
+            throw error.error
         }
     }
 
@@ -165,14 +178,8 @@ public final class Daemon: @unchecked Sendable {
     /// events sent), then stops capture.
     public func shutdown() {
         logger.notice("shutting down")
-        scrape?.stop()
-        server.stop()
-        let done = controller.shutdown()
-        engine.shutdown()
-        webhooks.stop()
-        try? log.close()
-        locks.releaseAll()
-        logger.notice("stopped", metadata: ["recordings_finalised": "\(done.count)"])
+        services.stop()
+        logger.notice("stopped", metadata: ["recordings_finalised": "\(report.recordingsFinalised)"])
     }
 }
 

@@ -1,4 +1,5 @@
 import TapedeckControl
+import TapedeckEngine
 
 /// The values one scrape shows: the registry's counters and a snapshot of the engine and
 /// the controller taken when asked.

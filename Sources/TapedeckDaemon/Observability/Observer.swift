@@ -1,6 +1,7 @@
 import Foundation
 import TapedeckControl
 import TapedeckDomain
+import TapedeckEngine
 import TapedeckWebhooks
 
 /// Answers `function=metrics` and `function=health` for the control server,

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import TapedeckLifecycle
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +12,8 @@ import Glibc
 /// out of file descriptors (EMFILE/ENFILE) the loop does not spin: it gives up a reserve
 /// descriptor to accept the waiting connection, sends it `refusals.outOfDescriptors` and
 /// closes it, and when even that fails it pauses 100 ms before trying again; either way
-/// it logs (rate-limited) that connections are being refused.
+/// it logs (rate-limited) that connections are being refused. The loop owns the listening
+/// socket: `stop` closes it.
 final class AcceptLoop: @unchecked Sendable {
     struct Refusals: Sendable {
         var tooMany: String
@@ -26,23 +28,19 @@ final class AcceptLoop: @unchecked Sendable {
     let refusals: Refusals
     let log: RateLimitedLog
     let serve: @Sendable (Int32) -> Void
-    /// Called on the accept thread a few times a second (to flush rate-limited logs).
-    let tick: @Sendable () -> Void
     private var reserveFD: Int32 = -1
-    private let stopping = Atomic<Bool>(false)
     private let open = Atomic<Int>(0)
-    private let exited = DispatchSemaphore(value: 0)
-    private var started = false
+    private var thread: StoppableThread?
 
     /// `serve` handles one connection; the loop closes it when `serve` returns.
+    /// `log` is flushed on the accept thread a few times a second.
     init(name: String, listenFD: Int32, maxConnections: Int, refusals: Refusals, log: RateLimitedLog,
-         tick: @escaping @Sendable () -> Void = {}, serve: @escaping @Sendable (Int32) -> Void) {
+         serve: @escaping @Sendable (Int32) -> Void) {
         self.name = name
         self.listenFD = listenFD
         self.maxConnections = maxConnections
         self.refusals = refusals
         self.log = log
-        self.tick = tick
         self.serve = serve
     }
 
@@ -50,19 +48,19 @@ final class AcceptLoop: @unchecked Sendable {
 
     func start(threadName: String) {
         reserveFD = Self.openReserve()
-        let t = Thread { [self] in run() }
-        t.name = threadName
-        t.start()
-        started = true
+        let t = StoppableThread(name: threadName)
+        thread = t
+        t.start { [self] in run(t) }
     }
 
-    /// Stops accepting (connections being served go on) and waits for the thread.
+    /// Stops accepting (connections being served go on), waits for the thread and closes
+    /// the listening socket.
     func stop() {
-        guard started else { return }
-        started = false
-        stopping.store(true, ordering: .relaxed)
-        exited.wait()
+        guard let thread else { return }
+        self.thread = nil
+        thread.stop()
         if reserveFD >= 0 { close(reserveFD); reserveFD = -1 }
+        close(listenFD)
     }
 
     private static func openReserve() -> Int32 { Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC) }
@@ -73,9 +71,9 @@ final class AcceptLoop: @unchecked Sendable {
         return fd
     }
 
-    private func run() {
-        while !stopping.load(ordering: .relaxed) {
-            tick()
+    private func run(_ thread: StoppableThread) {
+        while !thread.isStopping {
+            log.flush()
             var p = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
             guard poll(&p, 1, 200) > 0 else { continue }
             let fd = acceptOne()
@@ -88,7 +86,6 @@ final class AcceptLoop: @unchecked Sendable {
                 pause()
             }
         }
-        exited.signal()
     }
 
     private func admit(_ fd: Int32) {

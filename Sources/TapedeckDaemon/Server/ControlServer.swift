@@ -50,7 +50,6 @@ public final class ControlServer: @unchecked Sendable {
     let observe: (@Sendable (Probe) -> Reply)?
     /// Lines a client can cause, rate-limited per client and message.
     let clientLog: RateLimitedLog
-    private var listenFD: Int32 = -1
     private var loop: AcceptLoop?
 
     init(options: Options, controller: Controller, events: EventHub, timeZone: TimeZone, logger: Logger,
@@ -74,13 +73,12 @@ public final class ControlServer: @unchecked Sendable {
 
     /// Binds the socket and starts accepting.
     public func start() throws {
-        listenFD = try Socket.listen(path: options.path, mode: options.mode, group: options.group)
+        let listenFD = try Socket.listen(path: options.path, mode: options.mode, group: options.group)
         let refusals = AcceptLoop.Refusals(
             tooMany: ControlError.tooManyConnections(limit: options.maxConnections).textLine + "\n",
             outOfDescriptors: ControlError.tooManyOpenFiles.textLine + "\n")
         let loop = AcceptLoop(name: "control socket", listenFD: listenFD, maxConnections: options.maxConnections,
-                              refusals: refusals, log: clientLog, tick: { [clientLog] in clientLog.flush() },
-                              serve: { [self] fd in serve(fd) })
+                              refusals: refusals, log: clientLog, serve: { [self] fd in serve(fd) })
         loop.start(threadName: "tapedeck-accept")
         self.loop = loop
         logger.info("control socket listening", metadata: ["path": "\(options.path)",
@@ -89,11 +87,10 @@ public final class ControlServer: @unchecked Sendable {
 
     /// Stops accepting and removes the socket file (open connections finish their request).
     public func stop() {
-        guard listenFD >= 0 else { return }
-        loop?.stop()
-        close(listenFD)
+        guard let loop else { return }
+        loop.stop()
         unlink(options.path)
-        listenFD = -1
+        self.loop = nil
     }
 
     /// Reads requests and writes replies until EOF, a fatal framing error, an idle

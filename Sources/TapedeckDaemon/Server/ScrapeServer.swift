@@ -22,7 +22,6 @@ final class ScrapeServer: @unchecked Sendable {
     let metrics: @Sendable () -> String
     let health: @Sendable () -> HealthSnapshot
     private let clientLog: RateLimitedLog
-    private var listenFD: Int32 = -1
     private var loop: AcceptLoop?
 
     init(host: String, port: Int, logger: Logger, metrics: @escaping @Sendable () -> String,
@@ -36,22 +35,20 @@ final class ScrapeServer: @unchecked Sendable {
     }
 
     func start() throws {
-        listenFD = try Socket.listenTCP(host: host, port: port)
+        let listenFD = try Socket.listenTCP(host: host, port: port)
         let refusals = AcceptLoop.Refusals(tooMany: ScrapeHTTP.busy(limit: Self.maxConnections).rendered,
                                            outOfDescriptors: ScrapeHTTP.outOfDescriptors.rendered)
         let loop = AcceptLoop(name: "metrics listener", listenFD: listenFD, maxConnections: Self.maxConnections,
-                              refusals: refusals, log: clientLog, tick: { [clientLog] in clientLog.flush() },
-                              serve: { [self] fd in serve(fd) })
+                              refusals: refusals, log: clientLog, serve: { [self] fd in serve(fd) })
         loop.start(threadName: "tapedeck-scrape")
         self.loop = loop
         logger.info("metrics listener listening", metadata: ["address": "\(host):\(port)"])
     }
 
     func stop() {
-        guard listenFD >= 0 else { return }
-        loop?.stop()
-        close(listenFD)
-        listenFD = -1
+        guard let loop else { return }
+        loop.stop()
+        self.loop = nil
     }
 
     /// Reads one request head within the deadline and answers it.

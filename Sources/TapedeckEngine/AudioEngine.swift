@@ -5,66 +5,16 @@ import Glibc
 #endif
 import Logging
 import TapedeckAudio
-import TapedeckControl
-import TapedeckDomain
+import TapedeckLifecycle
 
-/// A device's capture thread, whatever its source type.
-protocol CaptureControl: AnyObject, Sendable {
-    var stats: CaptureStats { get }
-    /// The stations it feeds now.
-    var taps: [StationTap] { get }
-    /// Feeds these stations from the next period on, without a gap for the ones kept.
-    func replaceTaps(_ taps: [StationTap]) throws(Errno)
-    func stop()
-}
-
-extension DeviceCapture: CaptureControl {}
-
-/// What the engine is asked to open: devices and the stations on them.
-public struct EngineLayout: Sendable, Equatable {
-    public struct Device: Sendable, Equatable {
-        public var name: String
-        public var pcm: String
-        public var format: CaptureFormat
-        public init(name: String, pcm: String, format: CaptureFormat) {
-            self.name = name
-            self.pcm = pcm
-            self.format = format
-        }
-    }
-
-    public struct Station: Sendable, Equatable {
-        public var name: String
-        public var device: String
-        public var agentChannel: Int
-        public var customerChannel: Int
-        public init(name: String, device: String, agentChannel: Int, customerChannel: Int) {
-            self.name = name
-            self.device = device
-            self.agentChannel = agentChannel
-            self.customerChannel = customerChannel
-        }
-    }
-
-    public var devices: [Device]
-    public var stations: [Station]
-    public var historySeconds: Double
-    /// The permission bits of the recordings started from now on (nil: 0644 less the umask).
-    public var fileMode: mode_t?
-    public init(devices: [Device], stations: [Station], historySeconds: Double = 30, fileMode: mode_t? = nil) {
-        self.devices = devices
-        self.stations = stations
-        self.historySeconds = historySeconds
-        self.fileMode = fileMode
-    }
-
-    func device(_ name: String) -> Device? { devices.first { $0.name == name } }
-}
-
-/// The capture side of the daemon: every device opened at start and captured into the
-/// stations' rings all the time (a START never waits for a device), and the writers.
-/// A reload (`apply`) changes the devices and stations while recordings run.
-public final class AudioEngine: RecordingBackend, @unchecked Sendable {
+/// The recording engine: every device opened at start and captured into the stations'
+/// rings all the time (a START never waits for a device), the writer threads that move
+/// the rings' audio into files, the device monitor (a lost device is reported and
+/// reopened) and reloads of the topology (`apply`) while recordings run.
+///
+/// It knows devices, stations, rings and files, not agents or commands: the daemon
+/// adapts it to the domain's backend (TapedeckDaemon/EngineBackend.swift).
+public final class AudioEngine: @unchecked Sendable {
     struct StationRuntime {
         let spec: EngineLayout.Station
         let ring: HistoryRing
@@ -92,9 +42,8 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
     let reconfiguring = NSLock()
     let writer: WriterPool
     let logger: Logger
-    let monitorStop = Atomic<Bool>(false)
-    var monitorThread: Thread?
-    let monitorExited = DispatchSemaphore(value: 0)
+    /// The device monitor's thread (`startMonitor`).
+    let monitor = StoppableThread(name: "tapedeck-devices")
     /// Told of devices going down or up (set once by `startMonitor`, before any reload).
     var onChange: (@Sendable (DeviceChange) -> Void)?
 
@@ -209,8 +158,9 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         return c
     }
 
-    // MARK: RecordingBackend
+    // MARK: Recordings
 
+    /// Why `station` cannot record now (its device is down), or nil when it can.
     public func unavailability(of station: String) -> String? {
         let (s, d, wanted) = topology.withLock { t in
             (t.stations[station], t.stations[station].flatMap { t.devices[$0.device] }, t.stations[station].flatMap { t.wanted.device($0.device) })
@@ -232,15 +182,16 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
 
     func station(_ name: String) -> StationRuntime? { topology.withLock { $0.stations[name] } }
 
-    public func mark(station: String, prerollSeconds: Double) throws(BackendError) -> AudioMark {
-        guard let s = self.station(station) else { throw BackendError("not in the configuration (a reload removed it)") }
+    /// The point in `station`'s audio `prerollSeconds` before now (within its ring's history).
+    public func mark(station: String, prerollSeconds: Double) throws(EngineError) -> RingMark {
+        guard let s = self.station(station) else { throw EngineError("not in the configuration (a reload removed it)") }
         let frames = Int((prerollSeconds * Double(s.ring.sampleRate)).rounded())
-        return AudioMark(station: station, position: s.ring.cursor(prerollFrames: frames).position,
+        return RingMark(station: station, position: s.ring.cursor(prerollFrames: frames).position,
                          sampleRate: s.ring.sampleRate)
     }
 
-    static func mode(_ kind: RecordingSnapshot.Kind) -> MixMode {
-        switch kind {
+    static func mode(_ mix: RecordingRequest.Mix) -> MixMode {
+        switch mix {
         case .mono: .mono()
         case .stereo: .stereo()
         case .agentLeg: .agent
@@ -248,18 +199,21 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         }
     }
 
-    func spec(_ plan: RecordingPlan, _ mode: MixMode, rate: Int) -> AudioFileSpec {
-        AudioFileSpec(format: plan.format == .mp3 ? .mp3 : .wav, sampleRate: rate, channels: mode.outputChannels,
-                      bitrateKbps: mode.outputChannels == 1 || plan.kind == .stereo ? plan.bitrateKbps : nil,
+    func spec(_ plan: RecordingRequest, _ mode: MixMode, rate: Int) -> AudioFileSpec {
+        AudioFileSpec(format: plan.format, sampleRate: rate, channels: mode.outputChannels,
+                      bitrateKbps: mode.outputChannels == 1 || plan.mix == .stereo ? plan.bitrateKbps : nil,
                       fileMode: topology.withLock { $0.wanted.fileMode })
     }
 
-    public func problem(with plan: RecordingPlan) -> String? {
+    /// Why a recording with these settings cannot be made on its station, or nil.
+    public func problem(with plan: RecordingRequest) -> String? {
         guard let s = station(plan.station) else { return "station \(plan.station) is not in the configuration (a reload removed it)" }
-        return spec(plan, Self.mode(plan.kind), rate: s.ring.sampleRate).problem
+        return spec(plan, Self.mode(plan.mix), rate: s.ring.sampleRate).problem
     }
 
-    public func start(_ plan: RecordingPlan, from mark: AudioMark) throws(BackendError) -> any RecordingHandle {
+    /// Creates the files and starts writing the station's audio from `mark`. The spool
+    /// must have room (`minimumFreeBytes`).
+    public func start(_ plan: RecordingRequest, from mark: RingMark) throws(EngineError) -> LiveRecordingHandle {
         // The ring is held as `starting` until a writer has the recording, so a reload
         // running meanwhile keeps feeding it (see `reconcile`).
         let found: StationRuntime? = topology.withLock { t in
@@ -267,7 +221,7 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
             t.starting[ObjectIdentifier(s.ring), default: 0] += 1
             return s
         }
-        guard let s = found else { throw BackendError("station \(plan.station) is not in the configuration (a reload removed it)") }
+        guard let s = found else { throw EngineError("station \(plan.station) is not in the configuration (a reload removed it)") }
         defer {
             topology.withLock { t in
                 let id = ObjectIdentifier(s.ring)
@@ -277,27 +231,27 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
         }
         // A mark beyond the ring's newest frame was taken on the ring a reload replaced.
         guard mark.position <= s.ring.writePosition else {
-            throw BackendError("station \(plan.station) was reconfigured while the recording started; start it again")
+            throw EngineError("station \(plan.station) was reconfigured while the recording started; start it again")
         }
-        if let full = Self.spoolFull(directoryOf: plan.path) { throw BackendError(full) }
+        if let full = Self.spoolFull(directoryOf: plan.path) { throw EngineError(full) }
         let rate = s.ring.sampleRate
-        var files: [(MixMode, String)] = [(Self.mode(plan.kind), plan.path)]
+        var files: [(MixMode, String)] = [(Self.mode(plan.mix), plan.path)]
         if let legs = plan.legPaths { files += [(.agent, legs.agent), (.customer, legs.customer)] }
         var outputs: [PipelineOutput] = []
         for (mode, path) in files {
             // Leg files are mono: at the mono bitrate when the main file is stereo.
             var legPlan = plan
-            if mode.outputChannels == 1 && plan.kind == .stereo, plan.bitrateKbps != nil {
+            if mode.outputChannels == 1 && plan.mix == .stereo, plan.bitrateKbps != nil {
                 legPlan.bitrateKbps = plan.legBitrateKbps ?? AudioFileSpec.defaultBitrate(channels: 1)
             }
             do throws(WriterError) {
                 outputs.append(PipelineOutput(mode: mode, writer: try AudioFileWriters.make(spec(legPlan, mode, rate: rate), path: path)))
             } catch {
                 for o in outputs { o.writer.discard() }
-                throw BackendError(error.description)
+                throw EngineError(error.description)
             }
         }
-        let r = plan.rules
+        let r = plan.endConditions
         let rules = RecordingRules(timeoutFrames: r.timeoutSeconds.map { Int($0 * Double(rate)) },
                                    endOnSilenceSeconds: r.silenceSeconds, silenceThresholdDBFS: r.silenceThresholdDBFS,
                                    endOnKey: r.key)
@@ -307,30 +261,21 @@ public final class AudioEngine: RecordingBackend, @unchecked Sendable {
             silenceListener: r.silenceSeconds.map {
                 BothLegsSilenceListener(sampleRate: rate, thresholdDBFS: r.silenceThresholdDBFS, seconds: $0)
             })
-        let handle = LiveRecordingHandle(plan: plan, ring: s.ring, pipeline: pipeline)
+        let handle = LiveRecordingHandle(request: plan, ring: s.ring, pipeline: pipeline)
         self.writer.add(handle)
         return handle
     }
 
-    /// Refuse to start below this much free space in the spool (a few seconds of the
-    /// largest recordings), so a full disk is reported at START, not seconds later.
-    static let minimumFreeBytes: UInt64 = 512 * 1024
-
-    /// Why the spool holding `path` cannot take a new recording (full), or nil.
-    static func spoolFull(directoryOf path: String) -> String? {
-        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        var st = statvfs()
-        guard statvfs(dir, &st) == 0 else { return nil }
-        let free = UInt64(st.f_bavail) * UInt64(st.f_frsize)
-        return free < minimumFreeBytes ? "spool \(dir) is full (\(free / 1024) KiB free)" : nil
-    }
-
-    public func onAutoEnd(_ handler: @escaping @Sendable (any RecordingHandle, FinishedRecording) -> Void) {
+    /// Called (on a writer's thread) with each recording that ended by itself — timeout,
+    /// silence, key, a write error — once its files are final.
+    public func onAutoEnd(_ handler: @escaping @Sendable (LiveRecordingHandle, RecordingResult) -> Void) {
         writer.onAutoEnd = { [weak self] h, r in handler(h, self?.judgingAudio(r, of: h, endedAt: monotonicSeconds()) ?? r) }
     }
 
-    public func finish(_ handles: [any RecordingHandle]) -> [FinishedRecording] {
-        let live = handles.map { $0 as! LiveRecordingHandle }
+    /// Ends the recordings at the audio that has arrived by now, and waits until their
+    /// files are final (complete, synced, renamed into place). A recording that already
+    /// ended by itself returns that result.
+    public func finish(_ live: [LiveRecordingHandle]) -> [RecordingResult] {
         let endedAt = monotonicSeconds()
         return zip(live, writer.finish(live)).map { judgingAudio($1, of: $0, endedAt: endedAt) }
     }

@@ -2,8 +2,7 @@ import Foundation
 import Logging
 import Testing
 @testable import TapedeckAudio
-@testable import TapedeckDaemon
-import TapedeckDomain
+@testable import TapedeckEngine
 
 /// A real WAV writer whose finish fails (as after a write error): the writer service
 /// must salvage the file — repair in place, rename — and record the repair with the
@@ -45,8 +44,8 @@ fileprivate final class FailingFinishWriter: AudioFileWriter, @unchecked Sendabl
         period.withUnsafeBufferPointer { ring.write(from: $0.baseAddress!, frames: 8000, stride: 2, agent: 0, customer: 1) }
         let file = try FailingFinishWriter(path: path)
         let pipeline = RecordingPipeline(ring: ring, cursor: RingCursor(position: 0), mode: .mono(average: false), writer: file)
-        let plan = RecordingPlan(station: "st1", kind: .mono, format: .wav, bitrateKbps: nil, path: path)
-        let handle = LiveRecordingHandle(plan: plan, ring: ring, pipeline: pipeline)
+        let plan = RecordingRequest(station: "st1", mix: .mono, format: .wav, bitrateKbps: nil, path: path)
+        let handle = LiveRecordingHandle(request: plan, ring: ring, pipeline: pipeline)
         let writer = WriterService(logger: Logger(label: "test"))
         writer.add(handle)
         writer.start()
@@ -59,6 +58,6 @@ fileprivate final class FailingFinishWriter: AudioFileWriter, @unchecked Sendabl
         #expect(result.path == path && result.durationSeconds == 1)
         #expect(result.sha256 == (try FileDigest.sha256(path: path)))
         #expect(file.closedDigest != nil)
-        #expect(result.repair == FileRepairNote(originalSHA256: file.closedDigest))
+        #expect(result.repair == InPlaceRepair(originalSHA256: file.closedDigest))
     }
 }

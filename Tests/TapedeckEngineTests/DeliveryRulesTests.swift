@@ -1,5 +1,5 @@
 import Testing
-@testable import TapedeckDaemon
+@testable import TapedeckEngine
 import TapedeckAudio
 
 /// When a device counts as stalled and a recording as having had no audio.

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import TapedeckDomain
 
 /// Several writer threads, so encoding can use every core: each new recording goes to
 /// the writer with the fewest running. Two per core (at least four): a writer spends part
@@ -17,7 +16,7 @@ final class WriterPool: @unchecked Sendable {
     func start() { for w in writers { w.start() } }
     func stop() { for w in writers { w.stop() } }
 
-    var onAutoEnd: (@Sendable (LiveRecordingHandle, FinishedRecording) -> Void)? {
+    var onAutoEnd: (@Sendable (LiveRecordingHandle, RecordingResult) -> Void)? {
         get { writers[0].onAutoEnd }
         set { for w in writers { w.onAutoEnd = newValue } }
     }
@@ -33,7 +32,7 @@ final class WriterPool: @unchecked Sendable {
 
     /// Ends each recording at the audio that has arrived by now (on whichever writer it
     /// runs) and waits for its files.
-    func finish(_ handles: [LiveRecordingHandle]) -> [FinishedRecording] {
+    func finish(_ handles: [LiveRecordingHandle]) -> [RecordingResult] {
         for h in handles { h.endRequest.withLock { $0 = h.ring.writePosition } }
         for w in writers { w.wakeUp() }
         return WriterService.wait(for: handles)

@@ -3,11 +3,11 @@ import TapedeckAudio
 
 /// When a device counts as delivering no audio: pure rules on its capture counters, ring
 /// positions and the monotonic clock (the engine reads those; nothing here touches a device).
-struct DeliveryRules: Sendable, Equatable {
+public struct DeliveryRules: Sendable, Equatable {
     /// A running device that has delivered no frame for this long is stalled: longer than
     /// a PulseAudio stream takes to deliver its first audio (~1.5 s), and than two device
     /// buffers at the longest period (2 × 8 × 100 ms).
-    static let stallSeconds = 2.0
+    public static let stallSeconds = 2.0
 
     /// Seconds of audio the device's buffer holds.
     let bufferSeconds: Double
@@ -39,5 +39,5 @@ struct DeliveryRules: Sendable, Equatable {
     }
 
     /// `2.0 s`, `13.4 s`: seconds for health and reasons, to a tenth.
-    static func seconds(_ s: Double) -> String { String(format: "%.1f s", s) }
+    public static func seconds(_ s: Double) -> String { String(format: "%.1f s", s) }
 }

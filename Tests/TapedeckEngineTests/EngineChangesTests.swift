@@ -1,5 +1,5 @@
 import Testing
-@testable import TapedeckDaemon
+@testable import TapedeckEngine
 import TapedeckAudio
 
 /// What a reload reports as changed, from the old and the new layout.

@@ -1,6 +1,4 @@
 import TapedeckAudio
-import TapedeckControl
-import TapedeckDomain
 
 /// Devices that deliver no audio: stalls (for health, metrics and the journal) and
 /// recordings that got nothing (they end failed, cause no_audio). See `DeliveryRules`.
@@ -18,7 +16,7 @@ extension AudioEngine {
 
     /// `result` with the verdict on its audio: a recording whose device delivered no frame
     /// while it ran fails with cause no_audio and says so (a write error found first stays).
-    func judgingAudio(_ result: FinishedRecording, of h: LiveRecordingHandle, endedAt: Double) -> FinishedRecording {
+    func judgingAudio(_ result: RecordingResult, of h: LiveRecordingHandle, endedAt: Double) -> RecordingResult {
         guard result.error == nil else { return result }
         let end = h.endRequest.withLock { $0 } ?? h.position.load(ordering: .relaxed)
         let arrived = end > h.startWritePosition ? end - h.startWritePosition : 0
@@ -27,12 +25,12 @@ extension AudioEngine {
         let stall = slot.flatMap { $0.downReason == nil ? DeliveryRules.stall($0.stats, now: endedAt) : nil }
         let ran = max(0, endedAt - h.startedAt)
         guard rules.hadNoAudio(framesArrived: arrived, ranSeconds: ran, deviceStalled: stall != nil) else { return result }
-        let device = slot?.config.name ?? "of station \(h.plan.station)"
+        let device = slot?.config.name ?? "of station \(h.request.station)"
         var r = result
-        r.cause = RecordingSnapshot.noAudioCause
+        r.cause = .noAudio
         r.error = "no audio: device \(device) delivered nothing in the \(DeliveryRules.seconds(ran)) the recording ran"
             + (stall.map { " (stalled: no audio for \(DeliveryRules.seconds($0)))" } ?? "")
-        logger.warning("recording had no audio", metadata: ["path": "\(h.plan.path)", "device": "\(device)",
+        logger.warning("recording had no audio", metadata: ["path": "\(h.request.path)", "device": "\(device)",
                                                             "seconds": "\(DeliveryRules.seconds(ran))"])
         return r
     }

@@ -3,8 +3,7 @@ import Logging
 import Synchronization
 import Testing
 @testable import TapedeckAudio
-@testable import TapedeckDaemon
-import TapedeckDomain
+@testable import TapedeckEngine
 
 /// What the writers of a test did, in order.
 fileprivate final class EventLog: Sendable {
@@ -51,8 +50,8 @@ fileprivate final class SlowWriter: AudioFileWriter, @unchecked Sendable {
         period.withUnsafeBufferPointer { ring.write(from: $0.baseAddress!, frames: 160, stride: 2, agent: 0, customer: 1) }
         let pipeline = RecordingPipeline(ring: ring, cursor: RingCursor(position: 0), mode: .mono(average: false),
                                          writer: SlowWriter(id: id, log: log))
-        let plan = RecordingPlan(station: "st\(id)", kind: .mono, format: .wav, bitrateKbps: nil, path: "/dev/null/slow\(id).wav")
-        return LiveRecordingHandle(plan: plan, ring: ring, pipeline: pipeline)
+        let plan = RecordingRequest(station: "st\(id)", mix: .mono, format: .wav, bitrateKbps: nil, path: "/dev/null/slow\(id).wav")
+        return LiveRecordingHandle(request: plan, ring: ring, pipeline: pipeline)
     }
 
     /// Ten recordings on one writer, its pass under way (inside the first one's 30 ms write).
@@ -65,7 +64,7 @@ fileprivate final class SlowWriter: AudioFileWriter, @unchecked Sendable {
         return (writer, handles)
     }
 
-    static func finish(_ handles: [LiveRecordingHandle], on writer: WriterService) -> [FinishedRecording] {
+    static func finish(_ handles: [LiveRecordingHandle], on writer: WriterService) -> [RecordingResult] {
         for h in handles { h.endRequest.withLock { $0 = h.ring.writePosition } }
         writer.wakeUp()
         return WriterService.wait(for: handles)
