@@ -3,6 +3,7 @@ import PackageDescription
 
 // Target map (a newcomer should find any behaviour from these names):
 //   CALSA, CSndFile, CLame  system-library shims; imported only by TapedeckAudio
+//   CSystem                 libc calls Swift's Glibc module does not show (syncfs); TapedeckAudio only
 //   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline
 //   TapedeckEngine          the recording engine: devices and their rings (Topology/, reloads), what
 //                           happens when a device disappears (DeviceLoss/), the writer threads and how
@@ -40,12 +41,13 @@ let package = Package(
                        providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CLame", pkgConfig: "lame",
                        providers: [.apt(["libmp3lame-dev"])]),
+        .systemLibrary(name: "CSystem"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "TapedeckAudio",
             dependencies: [
-                "CALSA", "CSndFile", "CLame",
+                "CALSA", "CSndFile", "CLame", "CSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

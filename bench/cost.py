@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""The daemon's own cost per MP3 recording against bare libmp3lame, on speech.
+
+    python3 bench/cost.py [--counts 64,512] [--hold 120] [--warmup 10] [--limit 1.10]
+                          [--callgrind] [--profile-daemon 16]
+
+Speech: espeak-ng, two voices taking turns (with some overlap) for SPEECH_S seconds, on a
+low noise floor, 8 kHz: legs.raw (agent, customer), mono.raw (their saturated sum, what
+the daemon's mono mix writes). The daemon (release tapedeckd, .build-bench/release or
+$TAPEDECK_BENCH_BUILD) records N stations in MP3 (16 kbit/s mono, the default) from
+jackd's dummy driver with bench/jackgen.c playing legs.raw on 16 port pairs, as
+bench.py's jack-speech source; CPU = user+sys of the whole tapedeckd process
+(/proc/PID/stat) over the hold, after a warm-up. Bare: bench/lame_bare.c on mono.raw
+(median of --reps runs, CPU from getrusage of the child). Both as CPU-s per recorded
+hour per recording; cost = daemon / bare. Exits 1 when a count's cost exceeds --limit.
+
+--callgrind: instructions (valgrind's Ir) of `tapedeck record --offline` on the same
+audio (ALSA `file` device, 100 ms periods, mono MP3) against lame_bare's: independent
+of how busy the machine is. --profile-daemon N: tapedeckd under callgrind with N
+stations for --profile-seconds, its top functions (where the daemon's time goes).
+Writes bench/results/cost.json.
+"""
+import argparse, json, os, shutil, statistics, subprocess, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+from bench import (BENCH, RESULTS, TAPEDECK, TAPEDECKD, Client, ChildCPU, Daemon, Jack, alsa_env,  # noqa: E402
+                   build_c, jack_layout, log, machine, machine_busy_s, proc_cpu)
+
+RATE = 8000
+SPEECH_S = 180
+# A jackd server of its own, apart from bench.py's capacity runs (which may run at the same time).
+Jack.SERVER = "tapedeck-cost"
+AGENT_LINES = [
+    "Good morning, thank you for calling. My name is Sarah, how can I help you today?",
+    "I am sorry to hear that. Could you give me your account number, please?",
+    "Thank you. I can see the order here. It left our warehouse on Tuesday afternoon.",
+    "It looks like the parcel was sent to your old address. Would you like me to redirect it?",
+    "Of course. Can you confirm the new address for me, including the postcode?",
+    "Perfect, I have updated that. The courier should deliver it within two working days.",
+    "Is there anything else I can help you with today?",
+    "You are very welcome. Thank you for your patience, and have a lovely afternoon.",
+]
+CUSTOMER_LINES = [
+    "Hi, yes. I ordered a coffee machine two weeks ago and it still has not arrived.",
+    "Sure, it is four seven one, nine nine two, three zero eight.",
+    "Tuesday? Nobody has knocked on my door, and I have been at home all week.",
+    "Oh, that would explain it. I moved house last month. Yes please, that would be great.",
+    "It is twelve Orchard Lane, Milton, and the postcode is M K four, two B X.",
+    "Two days is fine. Will I get a text message when it is on its way?",
+    "No, that is everything. Thanks a lot for sorting it out so quickly.",
+    "Bye now.",
+]
+
+
+def sox(*a):
+    subprocess.run(["sox", *a], check=True, stderr=subprocess.DEVNULL)
+
+
+def speech(work, seconds=SPEECH_S):
+    """Two espeak-ng voices taking turns (a reply may start 0.3 s before the other ends),
+    looped to `seconds`: work/legs.raw, work/mono.raw, work/agent.wav, work/customer.wav."""
+    legs, mono = os.path.join(work, "legs.raw"), os.path.join(work, "mono.raw")
+    if os.path.exists(legs) and os.path.getsize(legs) == seconds * RATE * 4 and os.path.exists(mono):
+        return legs, mono
+    os.makedirs(work, exist_ok=True)
+    log(f"making {seconds} s of espeak-ng speech in {work}")
+    lines = []
+    for i, (a, c) in enumerate(zip(AGENT_LINES, CUSTOMER_LINES)):
+        lines += [("agent", a, "en-gb+f3", 165), ("customer", c, "en-us+m3", 175)]
+    clips = []
+    for k, (who, text, voice, wpm) in enumerate(lines):
+        raw = os.path.join(work, f"clip{k}.wav")
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-w", raw + ".22k.wav", text], check=True)
+        sox(raw + ".22k.wav", "-r", str(RATE), "-b", "16", "-c", "1", raw, "highpass", "200", "lowpass", "3400",
+            "gain", "-n", "-3")
+        n = int(subprocess.run(["soxi", "-s", raw], capture_output=True, text=True, check=True).stdout)
+        clips.append((who, raw, n))
+    # Lay the clips on two tracks: each starts 0.3 s before the previous one ends (an
+    # overlap) or, every third turn, 0.6 s after it (a pause).
+    total = 0
+    tracks = {"agent": [], "customer": []}
+    for k, (who, raw, n) in enumerate(clips):
+        start = max(0, total + (int(0.6 * RATE) if k % 3 == 2 else -int(0.3 * RATE)))
+        tracks[who].append((raw, start))
+        total = start + n
+    conv = total + RATE
+    out = {}
+    for who, items in tracks.items():
+        pads = []
+        for j, (raw, start) in enumerate(items):
+            p = os.path.join(work, f"{who}-pad{j}.wav")
+            sox(raw, p, "pad", f"{start}s", "0")
+            pads.append(p)
+        mixed = os.path.join(work, f"{who}-conv.wav")
+        sox("-m", *pads, mixed, "pad", "0", f"{conv}s", "trim", "0", f"{conv}s") if len(pads) > 1 else sox(pads[0], mixed)
+        # A telephone line is never digital silence: a noise floor at about -60 dBFS.
+        floor = os.path.join(work, f"{who}-floor.wav")
+        sox("-n", "-r", str(RATE), "-b", "16", "-c", "1", floor, "synth", f"{conv}s", "pinknoise", "gain", "-60")
+        both = os.path.join(work, f"{who}-line.wav")
+        sox("-m", "-v", "1", mixed, "-v", "1", floor, both, "trim", "0", f"{conv}s")
+        leg = os.path.join(work, f"{who}.wav")
+        reps = str(seconds * RATE // conv)
+        sox(both, leg, "repeat", reps, "trim", "0", f"{seconds * RATE}s")
+        out[who] = leg
+    sox("-M", out["agent"], out["customer"], "-t", "raw", "-e", "signed", "-b", "16", legs)
+    sox("-m", "-v", "1", out["agent"], "-v", "1", out["customer"], "-t", "raw", "-e", "signed", "-b", "16", mono)
+    assert os.path.getsize(legs) == seconds * RATE * 4, os.path.getsize(legs)
+    return legs, mono
+
+
+def bare(work, mono, reps):
+    """lame_bare on mono.raw: median CPU-s per recorded hour over reps runs."""
+    lame_bare = build_c(work, "lame_bare", ["-lmp3lame"])
+    out = os.path.join(work, "bare.mp3")
+    runs = []
+    for _ in range(reps):
+        with ChildCPU() as cpu:
+            subprocess.run([lame_bare, str(RATE), "1", "16", mono, out], check=True)
+        runs.append(cpu.cpu * 3600 / SPEECH_S)
+    return {"cpu_s_per_recorded_hour": statistics.median(runs), "runs": runs}
+
+
+def daemon(args, work, legs, n):
+    """n stations recording MP3 from jack-speech; CPU-s per recorded hour per recording."""
+    jwork = os.path.join(work, "jack")
+    os.makedirs(jwork, exist_ok=True)
+    shutil.copy(legs, os.path.join(jwork, "legs.raw"))
+    jack = Jack(jwork, "silence", realtime=True)      # "silence": do not make bench.py's noise
+    jack.signal, jack.jackgen = "speech", build_c(jwork, "jackgen", ["-l:libjack.so.0"])
+    if n > jack.max_stations():
+        raise SystemExit(f"at most {jack.max_stations()} stations on jackd")
+    env = alsa_env(os.path.join(work, f"alsa-{n}"), jack.asoundrc((n + 31) // 32), {"JACK_DEFAULT_SERVER": Jack.SERVER})
+    devices, stations = jack_layout(n)
+    d = Daemon(os.path.join(work, f"daemon-{n}"), devices, stations)
+    jack.start(f"cost-{n}")
+    res = {"stations": n, "recordings": n, "hold_s": args.hold, "warmup_s": args.warmup,
+           "loadavg_before": os.getloadavg()}
+    try:
+        c = d.start(env=env)
+        for i in range(n):
+            r = c.req({"function": "login", "agent_user": f"a{i + 1}", "station": f"st{i + 1}",
+                       "session_id": str(8600000 + i)})
+            assert "data" in r, r
+        for i in range(n):
+            r = c.req({"function": "recording", "agent_user": f"a{i + 1}", "value": "START", "format": "mp3"})
+            assert "data" in r, r
+        time.sleep(args.warmup)
+        cpu0, th0, t0, busy0 = d.cpu_s(), d.threads_cpu(), time.monotonic(), machine_busy_s()
+        j0 = {p: proc_cpu(p) for p in jack.pids()}
+        stat0 = open(f"/proc/{d.proc.pid}/stat").read().rsplit(")", 1)[1].split()
+        time.sleep(args.hold)
+        cpu1, th1, t1, busy1 = d.cpu_s(), d.threads_cpu(), time.monotonic(), machine_busy_s()
+        stat1 = open(f"/proc/{d.proc.pid}/stat").read().rsplit(")", 1)[1].split()
+        lag = bench.metrics_sample(c)
+        span = t1 - t0
+        tck = os.sysconf("SC_CLK_TCK")
+        res.update({
+            "span_s": span,
+            "daemon_cpu_s": cpu1 - cpu0,
+            "daemon_user_s": (int(stat1[11]) - int(stat0[11])) / tck,
+            "daemon_sys_s": (int(stat1[12]) - int(stat0[12])) / tck,
+            "cpu_s_per_recorded_hour": (cpu1 - cpu0) * 3600 / (n * span),
+            "threads_cpu_s": {k: round(th1.get(k, 0) - th0.get(k, 0), 2) for k in th1},
+            "jack_cpu_s": sum(proc_cpu(p) - j0[p] for p in jack.pids()),
+            "machine_busy_cores": (busy1 - busy0) / span,
+            "loadavg_after": os.getloadavg(),
+            "writer_lag_s_at_end": lag["writer_lag_s"],
+            "overruns": lag["overruns"],
+        })
+        for i in range(n):
+            c.req({"function": "recording", "agent_user": f"a{i + 1}", "value": "STOP"})
+        d.stop()
+        rows = d.rows()
+        res["recordings_completed"] = sum(1 for r in rows if r.get("status") == "completed")
+        res["frames_lost"] = sum((r.get("frames_lost") or 0) for r in rows)
+    finally:
+        if d.proc.poll() is None:
+            d.stop()
+        res["jackd"] = jack.stop()
+    return res
+
+
+def callgrind_ir(cmd, work, name, env=None):
+    out = os.path.join(work, f"callgrind.{name}")
+    r = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd],
+                       capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise RuntimeError(r.stderr[-2000:])
+    for line in open(out):
+        if line.startswith("summary:") or line.startswith("totals:"):
+            return int(line.split()[1]), out
+    raise RuntimeError("no callgrind summary")
+
+
+def instructions(work, legs, mono):
+    env = dict(os.environ, XDG_CONFIG_HOME=work)
+    os.makedirs(os.path.join(work, "alsa"), exist_ok=True)
+    with open(os.path.join(work, "alsa", "asoundrc"), "w") as f:
+        f.write(f'pcm.benchin {{\n type file\n slave.pcm "null"\n file "/dev/null"\n infile "{legs}"\n format "raw"\n}}\n')
+    td_out = os.path.join(work, "td-offline.mp3")
+    for p in (td_out, td_out + ".part"):
+        if os.path.exists(p):
+            os.remove(p)
+    td, _ = callgrind_ir([TAPEDECK, "record", "--offline", "--device", "benchin", "--duration", str(SPEECH_S),
+                          "--period", "100", "--mode", "mono", td_out], work, "tapedeck", env)
+    lame_bare = build_c(work, "lame_bare", ["-lmp3lame"])
+    bare_ir, _ = callgrind_ir([lame_bare, str(RATE), "1", "16", mono, os.path.join(work, "bare-cg.mp3")], work, "bare")
+    return {"tapedeck_record_offline_ir": td, "lame_bare_ir": bare_ir, "cost": td / bare_ir}
+
+
+def profile_daemon(args, work, legs):
+    """tapedeckd under callgrind with N stations recording: its top functions by Ir."""
+    jwork = os.path.join(work, "jack")
+    os.makedirs(jwork, exist_ok=True)
+    shutil.copy(legs, os.path.join(jwork, "legs.raw"))
+    n = args.profile_daemon
+    jack = Jack(jwork, "silence", realtime=True)
+    jack.signal, jack.jackgen = "speech", build_c(jwork, "jackgen", ["-l:libjack.so.0"])
+    env = alsa_env(os.path.join(work, "alsa-prof"), jack.asoundrc((n + 31) // 32), {"JACK_DEFAULT_SERVER": Jack.SERVER})
+    devices, stations = jack_layout(n)
+    dwork = os.path.join(work, "daemon-prof")
+    d = Daemon(dwork, devices, stations)
+    out = os.path.join(work, "callgrind.tapedeckd")
+    jack.start("prof")
+    real = bench.TAPEDECKD
+    wrapper = os.path.join(work, "tapedeckd-callgrind")
+    with open(wrapper, "w") as f:
+        f.write(f'#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file={out} {real} "$@"\n')
+    os.chmod(wrapper, 0o755)
+    bench.TAPEDECKD = wrapper
+    try:
+        c = d.start(env=env)
+        for i in range(n):
+            c.req({"function": "login", "agent_user": f"a{i + 1}", "station": f"st{i + 1}", "session_id": str(8600000 + i)})
+            c.req({"function": "recording", "agent_user": f"a{i + 1}", "value": "START", "format": "mp3"})
+        time.sleep(args.profile_seconds)
+        for i in range(n):
+            c.req({"function": "recording", "agent_user": f"a{i + 1}", "value": "STOP"})
+        d.stop()
+    finally:
+        bench.TAPEDECKD = real
+        jack.stop()
+    r = subprocess.run(["callgrind_annotate", "--inclusive=no", out], capture_output=True, text=True)
+    top = [l for l in r.stdout.splitlines() if l.strip() and l.strip()[0].isdigit()][:25]
+    return {"stations": n, "seconds": args.profile_seconds, "top_self_ir": top}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", default=os.path.join(os.environ.get("TAPEDECK_BENCH_WORK", "/tmp/tapedeck-bench"), "cost"))
+    ap.add_argument("--counts", default="64,512")
+    ap.add_argument("--hold", type=int, default=120, help="seconds measured per count")
+    ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--reps", type=int, default=5, help="bare lame runs (median)")
+    ap.add_argument("--limit", type=float, default=1.10)
+    ap.add_argument("--callgrind", action="store_true")
+    ap.add_argument("--profile-daemon", type=int, default=0, metavar="N")
+    ap.add_argument("--profile-seconds", type=int, default=30)
+    ap.add_argument("--tag", default="", help="a label stored with the results (e.g. the commit)")
+    args = ap.parse_args()
+    legs, mono = speech(args.work)
+    res = {"tag": args.tag, "speech_s": SPEECH_S, "machine": machine(), "counts": {}}
+    res["bare"] = bare(args.work, mono, args.reps)
+    ok = True
+    for n in [int(x) for x in args.counts.split(",") if x]:
+        r = daemon(args, args.work, legs, n)
+        b = bare(args.work, mono, args.reps)   # again, beside each run: the machine's load changes
+        r["bare_cpu_s_per_recorded_hour"] = b["cpu_s_per_recorded_hour"]
+        r["cost"] = r["cpu_s_per_recorded_hour"] / b["cpu_s_per_recorded_hour"]
+        res["counts"][str(n)] = r
+        ok = ok and r["cost"] <= args.limit
+        log(f"  {n} stations: daemon {r['cpu_s_per_recorded_hour']:.2f} CPU-s/h per recording, "
+            f"bare {b['cpu_s_per_recorded_hour']:.2f}: cost {r['cost']:.2f}x")
+    if args.callgrind:
+        res["instructions"] = instructions(args.work, legs, mono)
+    if args.profile_daemon:
+        res["daemon_profile"] = profile_daemon(args, args.work, legs)
+    os.makedirs(RESULTS, exist_ok=True)
+    res["written_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    with open(os.path.join(RESULTS, "cost.json" if not args.tag else f"cost-{args.tag}.json"), "w") as f:
+        json.dump(res, f, indent=2)
+    print(f"\nDaemon cost per MP3 recording (16 kbit/s mono) on {SPEECH_S} s of espeak-ng speech, "
+          f"hold {args.hold} s after {args.warmup} s")
+    print(f"{'stations':>8s} {'daemon CPU-s/h':>15s} {'bare CPU-s/h':>13s} {'cost':>7s} {'user s':>7s} {'sys s':>7s} {'load':>6s}")
+    for n, r in res["counts"].items():
+        print(f"{n:>8s} {r['cpu_s_per_recorded_hour']:15.2f} {r['bare_cpu_s_per_recorded_hour']:13.2f} "
+              f"{r['cost']:6.2f}x {r['daemon_user_s']:7.1f} {r['daemon_sys_s']:7.1f} {r['loadavg_after'][0]:6.1f}")
+    if "instructions" in res:
+        i = res["instructions"]
+        print(f"instructions: tapedeck record --offline {i['tapedeck_record_offline_ir']:,} Ir, "
+              f"lame_bare {i['lame_bare_ir']:,} Ir: cost {i['cost']:.3f}x")
+    if "daemon_profile" in res:
+        print("\n".join(res["daemon_profile"]["top_self_ir"]))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
