@@ -6,7 +6,8 @@ import PackageDescription
 //   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline
 //   TapedeckFileCheck       offline WAV/RF64/MP3 validation and repair, pure Swift, no audio library
 //   TapedeckControl         the control protocol as pure parse/render code (no I/O)
-//   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift)
+//   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift: the
+//                           backend, log, spool names, scheduler and clock are injected)
 //   TapedeckConfig          the configuration file (TOML): parsing and validation
 //   TapedeckLog             the recording log (SQLite through GRDB), its hash chain and its webhook outbox
 //   CCurl                   system-library shim for libcurl; imported only by TapedeckWebhooks
@@ -104,6 +105,11 @@ let package = Package(
         .testTarget(
             name: "TapedeckControlTests",
             dependencies: ["TapedeckControl"]
+        ),
+        // The domain's rules on fakes (backend, store, scheduler, spool names): no daemon, no audio.
+        .testTarget(
+            name: "TapedeckDomainTests",
+            dependencies: ["TapedeckDomain", "TapedeckControl"]
         ),
         .testTarget(
             name: "TapedeckConfigTests",
