@@ -10,7 +10,8 @@ import PackageDescription
 //   TapedeckLifecycle       ServiceGroup (start in order, stop in reverse) and StoppableThread
 //   TapedeckFileCheck       offline WAV/RF64/MP3 validation and repair, pure Swift, no audio library
 //   TapedeckControl         the control protocol as pure parse/render code (no I/O)
-//   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift)
+//   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift: the
+//                           backend, log, spool names, scheduler and clock are injected)
 //   TapedeckConfig          the configuration file (TOML): parsing and validation
 //   TapedeckLog             the recording log (SQLite through GRDB), its hash chain and its webhook outbox
 //   CCurl                   system-library shim for libcurl; imported only by TapedeckWebhooks
@@ -125,6 +126,11 @@ let package = Package(
         .testTarget(
             name: "TapedeckControlTests",
             dependencies: ["TapedeckControl"]
+        ),
+        // The domain's rules on fakes (backend, store, scheduler, spool names): no daemon, no audio.
+        .testTarget(
+            name: "TapedeckDomainTests",
+            dependencies: ["TapedeckDomain", "TapedeckControl"]
         ),
         .testTarget(
             name: "TapedeckConfigTests",

@@ -230,15 +230,15 @@ def throughput(args):
 # ---------------------------------------------------------------- the daemon
 
 class Daemon:
-    def __init__(self, work, devices, stations, history=30):
+    def __init__(self, work, devices, stations, history=30, control=(), recording=()):
         self.work = work
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(os.path.join(work, "spool"))
         self.sock = os.path.join(work, "control.sock")
         self.db = os.path.join(work, "recordings.sqlite")
         toml = [f'server_ip = "10.0.0.5"', f'spool = "{work}/spool"', f'database = "{self.db}"',
-                "[control]", f'socket = "{self.sock}"', 'mode = "0600"',
-                "[recording]", f"history_seconds = {history}", "limit_minutes = 1440"]
+                "[control]", f'socket = "{self.sock}"', 'mode = "0600"', *control,
+                "[recording]", f"history_seconds = {history}", "limit_minutes = 1440", *recording]
         for d in devices:
             toml += ["[[device]]", f'name = "{d["name"]}"', f'pcm = "{d["pcm"]}"', f'channels = {d["channels"]}',
                      f'period_ms = {d.get("period_ms", 20)}']
@@ -576,17 +576,31 @@ def metrics_sample(c):
 
 def hammer(args):
     """Hidden figure `_hammer`: one control connection asking STATUS back to back for
-    --seconds; prints the reply latencies (JSON list of seconds)."""
+    --seconds; prints the reply latencies (JSON list of seconds; with --stamped, of
+    [send time (CLOCK_MONOTONIC), latency] pairs; with --interval, one request due every
+    interval seconds, its latency counted from when it was due). A reply that is no
+    success ends it with exit status 1."""
     c = Client(args.sock)
     lat = []
-    end = time.monotonic() + args.seconds
+    begin = time.monotonic()
+    end = begin + args.seconds
     k = 0
     while True:
         t0 = time.monotonic()
+        if args.interval:
+            # Open loop: request k is due at begin + k * interval, and its latency counts
+            # from then, so a reply held up is not hidden by the requests it held back.
+            due = begin + k * args.interval
+            if due > t0:
+                time.sleep(due - t0)
+            t0 = due
         if t0 >= end:
             break
-        c.req({"function": "recording", "agent_user": f"a{k % max(1, args.agents) + 1}", "value": "STATUS"})
-        lat.append(time.monotonic() - t0)
+        r = c.req({"function": "recording", "agent_user": f"a{k % max(1, args.agents) + 1}", "value": "STATUS"})
+        if "data" not in r:
+            log(f"_hammer: STATUS failed: {r}")
+            sys.exit(1)
+        lat.append([t0, time.monotonic() - t0] if args.stamped else time.monotonic() - t0)
         k += 1
     print(json.dumps(lat))
 
@@ -830,6 +844,110 @@ def memory(args):
         print(f"  {k}: {v if not isinstance(v, float) else round(v, 1)}")
 
 
+# ---------------------------------------------------------------- figure 6: a storm of STARTs and STOPs
+
+def storm_burst(conns, requests):
+    """Sends requests[i] on conns[i], all in one go (one thread, no waiting in between),
+    then reads every reply as it comes. Returns (send time, latency, reply) per connection."""
+    import selectors
+    sel = selectors.DefaultSelector()
+    sent, out, bufs = {}, {}, {}
+    for i, (c, r) in enumerate(zip(conns, requests)):
+        sent[i] = time.monotonic()
+        c.s.sendall((json.dumps(r) + "\n").encode())
+    for i, c in enumerate(conns):
+        c.s.setblocking(False)
+        sel.register(c.s, selectors.EVENT_READ, i)
+        bufs[i] = b""
+    while len(out) < len(conns):
+        for key, _ in sel.select(timeout=120):
+            i = key.data
+            chunk = key.fileobj.recv(65536)
+            if not chunk:
+                raise RuntimeError(f"storm: connection {i} closed by tapedeckd")
+            bufs[i] += chunk
+            if b"\n" in bufs[i]:
+                out[i] = (sent[i], time.monotonic() - sent[i], json.loads(bufs[i].split(b"\n", 1)[0]))
+                sel.unregister(key.fileobj)
+                key.fileobj.setblocking(True)
+    sel.close()
+    return [out[i] for i in range(len(conns))]
+
+
+def storm(args):
+    """`storm`: tapedeckd on --agents virtual stations, an agent logged in at each with a
+    control connection of its own; each round, every connection sends START at the same
+    instant, the recordings run 1 s, then every connection sends STOP at the same instant.
+    Meanwhile another process asks STATUS every 5 ms on its own connection (open loop:
+    each latency counts from when the request was due). Reports p50/p99 of START, STOP
+    and STATUS (the STATUS requests due during the storms); exits 1
+    when a request fails or a p99 exceeds --max-p99-ms."""
+    n = args.agents
+    bounds = {k: float(v) for k, v in (x.split("=") for x in args.max_p99_ms.split(","))}
+    work = os.path.join(args.work, "storm")
+    devices, stations = virtual_layout(n)
+    d = Daemon(work, devices, stations, control=[f"max_connections = {n + 16}"],
+               recording=[f"max_recordings = {max(n, 256)}"])
+    env = alsa_env(os.path.join(args.work, "alsa-virtual"), "")
+    c = d.start(env=env)
+    failures = []
+    try:
+        for i in range(n):
+            r = c.req({"function": "login", "agent_user": f"a{i + 1}", "station": f"st{i + 1}", "session_id": str(8600000 + i)})
+            if "data" not in r:
+                raise SystemExit(f"storm: login a{i + 1}: {r}")
+        conns = [Client(d.sock) for _ in range(n)]
+        hold = args.rounds * 8 + 5
+        prober = subprocess.Popen([sys.executable, os.path.abspath(__file__), "_hammer", "--sock", d.sock,
+                                   "--seconds", str(hold), "--agents", str(n), "--stamped",
+                                   "--interval", "0.005"], stdout=subprocess.PIPE)
+        time.sleep(1)
+        windows, lat = [], {"start": [], "stop": []}
+        load = [os.getloadavg()[0]]
+        for rnd in range(args.rounds):
+            for verb, word in (("start", "START"), ("stop", "STOP")):
+                reqs = [{"function": "recording", "agent_user": f"a{i + 1}", "value": word, "format": args.format}
+                        if word == "START" else {"function": "recording", "agent_user": f"a{i + 1}", "value": word}
+                        for i in range(n)]
+                res = storm_burst(conns, reqs)
+                windows.append((min(t for t, _, _ in res), max(t + l for t, l, _ in res)))
+                lat[verb] += [l for _, l, _ in res]
+                failures += [f"{word} a{i + 1}: {r}" for i, (_, _, r) in enumerate(res) if "data" not in r]
+                time.sleep(1)
+            load.append(os.getloadavg()[0])
+        out, _ = prober.communicate(timeout=hold + 60)
+        if prober.returncode != 0:
+            failures.append(f"the STATUS client exited with {prober.returncode}")
+        stamped = json.loads(out or b"[]")
+        lat["status"] = [l for t, l in stamped if any(a <= t <= b for a, b in windows)]
+        for cc in conns:
+            cc.close()
+    finally:
+        d.stop()
+    rows = d.rows()
+    if len(rows) != n * args.rounds or any(r["status"] != "completed" for r in rows):
+        failures.append(f"log: {len(rows)} rows, {sum(r['status'] != 'completed' for r in rows)} not completed "
+                        f"(expected {n * args.rounds} completed)")
+    figures = {k: pcts(v) for k, v in lat.items()}
+    for k, bound in bounds.items():
+        if not figures.get(k):
+            failures.append(f"{k}: no samples")
+        elif figures[k]["p99"] > bound:
+            failures.append(f"{k} p99 {figures[k]['p99']:.1f} ms > {bound:.0f} ms")
+    write_json(args.name, {"agents": n, "rounds": args.rounds, "format": args.format, "bounds_p99_ms": bounds,
+                           "latency_ms": figures, "loadavg": load, "failures": failures[:50], "tree": tree()})
+    print(f"\nStorm: {n} agents, {args.rounds} rounds of START then STOP from {n} connections at once, "
+          f"STATUS on another (load {load[0]:.1f} → {max(load):.1f})")
+    print(f"{'request':8s} {'n':>6s} {'p50 ms':>9s} {'p99 ms':>9s} {'max ms':>9s} {'bound':>7s}")
+    for k in ("start", "stop", "status"):
+        f = figures.get(k) or {"n": 0, "p50": float("nan"), "p99": float("nan"), "max": float("nan")}
+        print(f"{k:8s} {f['n']:6d} {f['p50']:9.1f} {f['p99']:9.1f} {f['max']:9.1f} {bounds.get(k, float('nan')):7.0f}")
+    for f in failures[:20]:
+        print("FAILED:", f)
+    if failures:
+        sys.exit(1)
+
+
 # ---------------------------------------------------------------- figure 2/3: capacity and latency
 
 SOURCES = {
@@ -965,8 +1083,17 @@ def main():
     h.add_argument("--sock")
     h.add_argument("--seconds", type=float)
     h.add_argument("--agents", type=int)
+    h.add_argument("--stamped", action="store_true")
+    h.add_argument("--interval", type=float, default=0)
+    st = sub.add_parser("storm")
+    st.add_argument("--agents", type=int, default=500)
+    st.add_argument("--rounds", type=int, default=3)
+    st.add_argument("--format", default="wav")
+    st.add_argument("--max-p99-ms", default="start=8000,stop=5000,status=1000",
+                    help="the run fails when a p99 exceeds its bound (ms)")
+    st.add_argument("--name", default="storm", help="results/<name>.json")
     args = ap.parse_args()
-    {"throughput": throughput, "memory": memory, "capacity": capacity, "_hammer": hammer}[args.figure](args)
+    {"throughput": throughput, "memory": memory, "capacity": capacity, "_hammer": hammer, "storm": storm}[args.figure](args)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import TapedeckControl
 
@@ -25,7 +24,7 @@ extension Controller {
                 if stereo { startCampaign(.stereoRecording, call, serial: serial, forced: false) }
             }
             if call.recordingDelay > 0 {
-                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(call.recordingDelay), execute: startPolicy)
+                scheduler.after(seconds: Double(call.recordingDelay), startPolicy)
             } else {
                 startPolicy()
             }
