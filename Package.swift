@@ -2,6 +2,10 @@
 import PackageDescription
 
 // Target map (a newcomer should find any behaviour from these names):
+//   TapedeckVocabulary      the shared vocabulary, one home per rule (standard library only): stage,
+//                           filename templates, audio formats and the MPEG/MP3 tables, end causes,
+//                           field rules (station names, addresses, URLs, control characters),
+//                           CRC-16, the JSON value, escaper and reader
 //   CALSA, CSndFile, CLame  system-library shims; imported only by TapedeckAudio
 //   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline
 //   TapedeckFileCheck       offline WAV/RF64/MP3 validation and repair, pure Swift, no audio library
@@ -41,16 +45,20 @@ let package = Package(
         .target(
             name: "TapedeckAudio",
             dependencies: [
-                "CALSA", "CSndFile", "CLame",
+                "TapedeckVocabulary", "CALSA", "CSndFile", "CLame",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "TapedeckFileCheck"),
-        .target(name: "TapedeckControl"),
+        .target(name: "TapedeckVocabulary"),
+        .target(name: "TapedeckFileCheck", dependencies: ["TapedeckVocabulary"]),
+        .target(name: "TapedeckControl", dependencies: ["TapedeckVocabulary"]),
         .target(name: "TapedeckDomain", dependencies: ["TapedeckControl"]),
-        .target(name: "TapedeckConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "TapedeckConfig", dependencies: [
+            "TapedeckVocabulary", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "TapedeckLog", dependencies: [
+            "TapedeckVocabulary",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -86,6 +94,7 @@ let package = Package(
                 "TapedeckFileCheck",
                 "TapedeckConfig",
                 "TapedeckLog",
+                "TapedeckVocabulary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,12 +103,16 @@ let package = Package(
         // configurations and a private PulseAudio server.
         .target(name: "TapedeckTestSupport", path: "Tests/Support"),
         .testTarget(
+            name: "TapedeckVocabularyTests",
+            dependencies: ["TapedeckVocabulary"]
+        ),
+        .testTarget(
             name: "TapedeckAudioTests",
-            dependencies: ["TapedeckAudio", "TapedeckTestSupport"]
+            dependencies: ["TapedeckAudio", "TapedeckVocabulary", "TapedeckTestSupport"]
         ),
         .testTarget(
             name: "TapedeckFileCheckTests",
-            dependencies: ["TapedeckFileCheck"]
+            dependencies: ["TapedeckFileCheck", "TapedeckVocabulary"]
         ),
         .testTarget(
             name: "TapedeckControlTests",
@@ -107,11 +120,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TapedeckConfigTests",
-            dependencies: ["TapedeckConfig"]
+            dependencies: ["TapedeckConfig", "TapedeckVocabulary"]
         ),
         .testTarget(
             name: "TapedeckLogTests",
-            dependencies: ["TapedeckLog"]
+            dependencies: ["TapedeckLog", "TapedeckVocabulary"]
         ),
         .testTarget(
             name: "TapedeckWebhooksTests",

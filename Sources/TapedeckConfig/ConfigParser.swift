@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TapedeckVocabulary
 import TOMLKit
 
 extension TapedeckConfiguration {
@@ -390,7 +391,7 @@ struct ConfigReader {
         for (key, value, explicit) in [("mono_bitrate", defaults.monoBitrate, explicitBitrates.mono),
                                        ("stereo_bitrate", defaults.stereoBitrate, explicitBitrates.stereo)] {
             for device in devices {
-                let allowed = ConfigRules.mp3Bitrates(rate: device.rate)
+                let allowed = MP3Bitrates.at(sampleRate: device.rate)
                 guard !allowed.contains(value) else { continue }
                 var problem = "\(explicit ? "" : "the default ")\(value) is not an MP3 bitrate at \(device.rate) Hz"
                 problem += " (device \(ConfigRules.quoted(device.name)); \(ConfigRules.mpegLayer(rate: device.rate))"

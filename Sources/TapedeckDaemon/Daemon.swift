@@ -72,7 +72,7 @@ public final class Daemon: @unchecked Sendable {
         engine.startMonitor { [controller, events, webhooks] change in
             switch change {
             case .down(let device, let stations, let reason):
-                controller.endRecordings(onStations: Set(stations), cause: "device_lost")
+                controller.endRecordings(onStations: Set(stations), cause: EndCause.deviceLost.rawValue)
                 for s in stations {
                     let e = Event(.stationDown(station: s, device: device, reason: reason), createdAt: Date())
                     events.publish(e)
@@ -144,7 +144,7 @@ public final class Daemon: @unchecked Sendable {
     /// What the controller names, formats and limits recordings by.
     static func settings(_ c: TapedeckConfiguration, timeZone: TimeZone) -> ControllerSettings {
         var settings = ControllerSettings(
-            serverIP: c.serverIP, spool: c.spool, format: c.recording.format == .mp3 ? .mp3 : .wav,
+            serverIP: c.serverIP, spool: c.spool, format: c.recording.format,
             monoBitrate: c.recording.monoBitrate, stereoBitrate: c.recording.stereoBitrate,
             recordingTemplate: FilenameTemplate(c.recording.template),
             stereoTemplate: FilenameTemplate(c.recording.stereoTemplate),
