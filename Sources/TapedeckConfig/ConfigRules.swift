@@ -83,7 +83,7 @@ public enum ConfigRules {
     /// An absolute path without control characters; `maximum` bytes at most.
     public static func absolutePath(_ s: String, maximum: Int = pathMaximumLength) -> String? {
         if s.isEmpty { return "must not be empty" }
-        if s.unicodeScalars.contains(where: ControlCharacter.isControl) { return "\(quoted(s)) contains a control character" }
+        if ControlCharacter.occurs(in: s) { return "\(quoted(s)) contains a control character" }
         if !s.hasPrefix("/") { return "\(quoted(s)) is not an absolute path" }
         if s.utf8.count > maximum { return "\(quoted(s)) is longer than \(maximum) bytes" }
         return nil
@@ -142,7 +142,7 @@ public enum ConfigRules {
     /// An ALSA PCM name: 1–256 characters without control characters.
     public static func pcm(_ s: String) -> String? {
         if s.isEmpty { return "must not be empty" }
-        if s.unicodeScalars.contains(where: ControlCharacter.isControl) { return "\(quoted(s)) contains a control character" }
+        if ControlCharacter.occurs(in: s) { return "\(quoted(s)) contains a control character" }
         if s.unicodeScalars.count > pcmMaximumLength { return "is longer than \(pcmMaximumLength) characters" }
         return nil
     }
