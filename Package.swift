@@ -2,6 +2,10 @@
 import PackageDescription
 
 // Target map (a newcomer should find any behaviour from these names):
+//   TapedeckVocabulary      the shared vocabulary, one home per rule (standard library only): stage,
+//                           filename templates, audio formats and the MPEG/MP3 tables, end causes,
+//                           field rules (station names, addresses, URLs, control characters),
+//                           CRC-16, the JSON value, escaper and reader
 //   CALSA, CSndFile, CLame  system-library shims; imported only by TapedeckAudio
 //   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline
 //   TapedeckEngine          the recording engine: devices and their rings (Topology/, reloads), what
@@ -46,24 +50,28 @@ let package = Package(
         .target(
             name: "TapedeckAudio",
             dependencies: [
-                "CALSA", "CSndFile", "CLame",
+                "TapedeckVocabulary", "CALSA", "CSndFile", "CLame",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "TapedeckFileCheck"),
+        .target(name: "TapedeckVocabulary"),
+        .target(name: "TapedeckFileCheck", dependencies: ["TapedeckVocabulary"]),
         .target(name: "TapedeckLifecycle"),
         .target(
             name: "TapedeckEngine",
             dependencies: [
-                "TapedeckAudio", "TapedeckFileCheck", "TapedeckLifecycle",
+                "TapedeckAudio", "TapedeckFileCheck", "TapedeckLifecycle", "TapedeckVocabulary",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TapedeckControl"),
+        .target(name: "TapedeckControl", dependencies: ["TapedeckVocabulary"]),
         .target(name: "TapedeckDomain", dependencies: ["TapedeckControl"]),
-        .target(name: "TapedeckConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "TapedeckConfig", dependencies: [
+            "TapedeckVocabulary", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "TapedeckLog", dependencies: [
+            "TapedeckVocabulary",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -100,6 +108,7 @@ let package = Package(
                 "TapedeckFileCheck",
                 "TapedeckConfig",
                 "TapedeckLog",
+                "TapedeckVocabulary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -108,8 +117,12 @@ let package = Package(
         // configurations and a private PulseAudio server.
         .target(name: "TapedeckTestSupport", path: "Tests/Support"),
         .testTarget(
+            name: "TapedeckVocabularyTests",
+            dependencies: ["TapedeckVocabulary"]
+        ),
+        .testTarget(
             name: "TapedeckAudioTests",
-            dependencies: ["TapedeckAudio", "TapedeckTestSupport"]
+            dependencies: ["TapedeckAudio", "TapedeckVocabulary", "TapedeckTestSupport"]
         ),
         .testTarget(
             name: "TapedeckEngineTests",
@@ -121,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TapedeckFileCheckTests",
-            dependencies: ["TapedeckFileCheck"]
+            dependencies: ["TapedeckFileCheck", "TapedeckVocabulary"]
         ),
         .testTarget(
             name: "TapedeckControlTests",
@@ -134,11 +147,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TapedeckConfigTests",
-            dependencies: ["TapedeckConfig"]
+            dependencies: ["TapedeckConfig", "TapedeckVocabulary"]
         ),
         .testTarget(
             name: "TapedeckLogTests",
-            dependencies: ["TapedeckLog"]
+            dependencies: ["TapedeckLog", "TapedeckVocabulary"]
         ),
         .testTarget(
             name: "TapedeckWebhooksTests",

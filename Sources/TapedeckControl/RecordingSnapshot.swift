@@ -19,12 +19,7 @@ public struct RecordingSnapshot: Sendable, Hashable {
         case discarded
     }
 
-    public enum Format: String, Sendable, Hashable, CaseIterable {
-        case wav
-        case mp3
-
-        public var fileExtension: String { "." + rawValue }
-    }
+    public typealias Format = AudioFormat
 
     /// recording_id (never reused).
     public var id: Int64
@@ -70,7 +65,7 @@ public struct RecordingSnapshot: Sendable, Hashable {
     public static let storageType = "local"
     /// The cause of a recording whose device delivered no audio while it ran (status failed,
     /// `reason` saying so): never a silent success.
-    public static let noAudioCause = "no_audio"
+    public static let noAudioCause = EndCause.noAudio.rawValue
 
     /// The device delivered no audio while this recording ran.
     public var hadNoAudio: Bool { cause == Self.noAudioCause }

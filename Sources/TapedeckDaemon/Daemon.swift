@@ -148,7 +148,7 @@ public final class Daemon: @unchecked Sendable {
     /// What the controller names, formats and limits recordings by.
     static func settings(_ c: TapedeckConfiguration, timeZone: TimeZone) -> ControllerSettings {
         var settings = ControllerSettings(
-            serverIP: c.serverIP, spool: c.spool, format: c.recording.format == .mp3 ? .mp3 : .wav,
+            serverIP: c.serverIP, spool: c.spool, format: c.recording.format,
             monoBitrate: c.recording.monoBitrate, stereoBitrate: c.recording.stereoBitrate,
             recordingTemplate: FilenameTemplate(c.recording.template),
             stereoTemplate: FilenameTemplate(c.recording.stereoTemplate),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import TapedeckAudio
+import TapedeckVocabulary
 #if canImport(Glibc)
 import Glibc
 #endif

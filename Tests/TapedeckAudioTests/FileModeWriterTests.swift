@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TapedeckVocabulary
 import TapedeckTestSupport
 @testable import TapedeckAudio
 

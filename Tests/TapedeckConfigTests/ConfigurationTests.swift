@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Testing
+import TapedeckVocabulary
 import TapedeckConfig
 
 @Suite struct DefaultsTests {
@@ -161,7 +162,7 @@ import TapedeckConfig
                       (24000, [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]),
                       (44100, [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320])])
     func everyEncodableBitrateLoads(_ rate: Int, _ bitrates: [Int]) throws {
-        #expect(ConfigRules.mp3Bitrates(rate: rate) == bitrates)
+        #expect(MP3Bitrates.at(sampleRate: rate) == bitrates)
         for n in bitrates {
             let config = try TapedeckConfiguration.parse(
                 text: toml(recording: "mono_bitrate = \(n)\nstereo_bitrate = \(n)", devices: [device("card1", "rate = \(rate)")]),

@@ -1,3 +1,4 @@
+import TapedeckVocabulary
 import TapedeckAudio
 import TapedeckFileCheck
 

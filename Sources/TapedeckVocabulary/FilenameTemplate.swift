@@ -1,6 +1,5 @@
-import Foundation
-
-/// Recording file names from VICIdial-style templates.
+/// Recording file names from VICIdial-style templates (the dates come from the protocol's
+/// `FilenameTemplate.Values`, which needs a calendar).
 ///
 /// Rendering: the template is scanned once, left to right; at each position
 /// the longest variable name that matches is replaced by its value, otherwise
@@ -36,55 +35,6 @@ public struct FilenameTemplate: Sendable, Hashable {
         }
     }
 
-    /// Values for the variables. Dates are computed from `date` in `timeZone`.
-    public struct Values: Sendable, Hashable {
-        public var date: Date
-        public var timeZone: TimeZone
-        public var agent: String?
-        public var custPhone: String?
-        public var campaign: String?
-        public var inGroup: String?
-        public var leadID: String?
-        public var vendorLeadCode: String?
-        public var callID: String?
-        public var station: String?
-        public var recordingID: Int64?
-
-        public init(date: Date, timeZone: TimeZone, agent: String? = nil, custPhone: String? = nil,
-                    campaign: String? = nil, inGroup: String? = nil, leadID: String? = nil,
-                    vendorLeadCode: String? = nil, callID: String? = nil, station: String? = nil,
-                    recordingID: Int64? = nil) {
-            self.date = date
-            self.timeZone = timeZone
-            self.agent = agent
-            self.custPhone = custPhone
-            self.campaign = campaign
-            self.inGroup = inGroup
-            self.leadID = leadID
-            self.vendorLeadCode = vendorLeadCode
-            self.callID = callID
-            self.station = station
-            self.recordingID = recordingID
-        }
-
-        public func value(of variable: Variable) -> String {
-            switch variable {
-            case .fullDate: TimeFormat.fullDate(date, timeZone: timeZone)
-            case .tinyDate: TimeFormat.tinyDate(date, timeZone: timeZone)
-            case .epoch: TimeFormat.epoch(date)
-            case .agent: agent ?? ""
-            case .custPhone: custPhone ?? ""
-            case .campaign: campaign ?? ""
-            case .inGroup: inGroup ?? ""
-            case .leadID: leadID ?? ""
-            case .vendorLeadCode: vendorLeadCode ?? ""
-            case .callID: callID ?? ""
-            case .station: station ?? ""
-            case .recordingID: recordingID.map(String.init) ?? ""
-            }
-        }
-    }
-
     public let template: String
 
     public init(_ template: String) {
@@ -101,8 +51,9 @@ public struct FilenameTemplate: Sendable, Hashable {
     /// The file name without extension: at most 90 characters of
     /// `A-Z a-z 0-9 _ - .`, never empty, never starting with `-` or `.`, never
     /// ending with `.`, never containing `..`.
-    public func render(_ values: Values, stage: Stage? = nil) -> String {
-        let base = FilenameTemplate.sanitize(expand { values.value(of: $0) })
+    /// `value` gives each variable's value (empty when it has none).
+    public func render(stage: Stage? = nil, value: (Variable) -> String) -> String {
+        let base = FilenameTemplate.sanitize(expand(value))
         let suffix = stage?.value ?? ""
         var name = String(base.prefix(FilenameTemplate.maximumLength - suffix.count)) + suffix
         name = FilenameTemplate.sanitize(name)  // the cut may leave a trailing "."
@@ -110,7 +61,7 @@ public struct FilenameTemplate: Sendable, Hashable {
     }
 
     /// Single left-to-right pass, longest match first, no re-scanning.
-    func expand(_ value: (Variable) -> String) -> String {
+    public func expand(_ value: (Variable) -> String) -> String {
         let chars = Array(template.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0
@@ -135,9 +86,7 @@ public struct FilenameTemplate: Sendable, Hashable {
     /// command takes for an option, as `rm *` would). No `/` can survive, so no
     /// path leaves the spool.
     public static func sanitize(_ s: String) -> String {
-        var out: [Unicode.Scalar] = s.unicodeScalars.map { c in
-            ASCII.isAlnum(c) || c == "_" || c == "-" || c == "." ? c : "_"
-        }
+        var out: [Unicode.Scalar] = s.unicodeScalars.map { c in ASCII.isNameCharacter(c) ? c : "_" }
         if out.first == "-" { out[0] = "_" }
         for i in out.indices where out[i] == "." {
             if i == 0 || i == out.count - 1 || out[i - 1] == "." { out[i] = "_" }
