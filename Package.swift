@@ -3,6 +3,9 @@ import PackageDescription
 
 // Target map (a newcomer should find any behaviour from these names):
 //   CALSA, CSndFile, CLame  system-library shims; imported only by TapedeckAudio
+//   CSyscalls               declarations of the GNU-only calls (syncfs); imported only by TapedeckSystem
+//   TapedeckSystem          the one typed syscall layer (swift-system's FileDescriptor/Errno/FilePath, plus
+//                           poll, flock, sockets, fsync/syncfs, modes, the monotonic clock, statvfs)
 //   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline
 //   TapedeckEngine          the recording engine: devices and their rings (Topology/, reloads), what
 //                           happens when a device disappears (DeviceLoss/), the writer threads and how
@@ -32,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(name: "CALSA", pkgConfig: "alsa",
@@ -42,20 +46,24 @@ let package = Package(
                        providers: [.apt(["libmp3lame-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSyscalls"),
+        .target(name: "TapedeckSystem", dependencies: [
+            "CSyscalls", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .target(
             name: "TapedeckAudio",
             dependencies: [
-                "CALSA", "CSndFile", "CLame",
+                "CALSA", "CSndFile", "CLame", "TapedeckSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "TapedeckFileCheck"),
+        .target(name: "TapedeckFileCheck", dependencies: ["TapedeckSystem"]),
         .target(name: "TapedeckLifecycle"),
         .target(
             name: "TapedeckEngine",
             dependencies: [
-                "TapedeckAudio", "TapedeckFileCheck", "TapedeckLifecycle",
+                "TapedeckAudio", "TapedeckFileCheck", "TapedeckLifecycle", "TapedeckSystem",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -74,12 +82,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TapedeckService", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "TapedeckService", dependencies: [
+            "TapedeckSystem", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(
             name: "TapedeckDaemon",
             dependencies: [
                 "TapedeckAudio", "TapedeckEngine", "TapedeckLifecycle", "TapedeckControl", "TapedeckDomain",
-                "TapedeckConfig", "TapedeckLog", "TapedeckFileCheck", "TapedeckWebhooks",
+                "TapedeckConfig", "TapedeckLog", "TapedeckFileCheck", "TapedeckWebhooks", "TapedeckSystem",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -95,6 +105,7 @@ let package = Package(
             name: "tapedeck",
             dependencies: [
                 "TapedeckAudio",
+                "TapedeckSystem",
                 "TapedeckControl",
                 "TapedeckFileCheck",
                 "TapedeckConfig",
@@ -107,12 +118,16 @@ let package = Package(
         // configurations and a private PulseAudio server.
         .target(name: "TapedeckTestSupport", path: "Tests/Support"),
         .testTarget(
+            name: "TapedeckSystemTests",
+            dependencies: ["TapedeckSystem", "TapedeckTestSupport"]
+        ),
+        .testTarget(
             name: "TapedeckAudioTests",
-            dependencies: ["TapedeckAudio", "TapedeckTestSupport"]
+            dependencies: ["TapedeckAudio", "TapedeckSystem", "TapedeckTestSupport"]
         ),
         .testTarget(
             name: "TapedeckEngineTests",
-            dependencies: ["TapedeckEngine", "TapedeckAudio", "TapedeckFileCheck", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["TapedeckEngine", "TapedeckAudio", "TapedeckFileCheck", "TapedeckSystem", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "TapedeckLifecycleTests",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import TapedeckAudio
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TapedeckTestSupport
 @testable import TapedeckAudio
+import TapedeckSystem
 
 @Suite struct FileModeWriterTests {
     /// The bits are set with fchmod, so the umask cannot take any away (0666 shows it

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TapedeckTestSupport
 @testable import TapedeckAudio
+import TapedeckSystem
 
 @Suite struct FileWriterTests {
     func ramp(frames: Int, channels: Int) -> [Int16] {
