@@ -7,6 +7,9 @@ import PackageDescription
 //                           field rules (station names, addresses, URLs, control characters),
 //                           CRC-16, the JSON value, escaper and reader
 //   CALSA, CSndFile, CLame  system-library shims; imported only by TapedeckAudio
+//   CSyscalls               declarations of the GNU-only calls (syncfs); imported only by TapedeckSystem
+//   TapedeckSystem          the one typed syscall layer (swift-system's FileDescriptor/Errno/FilePath, plus
+//                           poll, flock, sockets, fsync/syncfs, modes, the monotonic clock, statvfs)
 //   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline
 //   TapedeckEngine          the recording engine: devices and their rings (Topology/, reloads), what
 //                           happens when a device disappears (DeviceLoss/), the writer threads and how
@@ -37,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(name: "CALSA", pkgConfig: "alsa",
@@ -47,21 +51,25 @@ let package = Package(
                        providers: [.apt(["libmp3lame-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSyscalls"),
+        .target(name: "TapedeckSystem", dependencies: [
+            "CSyscalls", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .target(
             name: "TapedeckAudio",
             dependencies: [
-                "TapedeckVocabulary", "CALSA", "CSndFile", "CLame",
+                "TapedeckVocabulary", "CALSA", "CSndFile", "CLame", "TapedeckSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(name: "TapedeckVocabulary"),
-        .target(name: "TapedeckFileCheck", dependencies: ["TapedeckVocabulary"]),
+        .target(name: "TapedeckFileCheck", dependencies: ["TapedeckVocabulary", "TapedeckSystem"]),
         .target(name: "TapedeckLifecycle"),
         .target(
             name: "TapedeckEngine",
             dependencies: [
-                "TapedeckAudio", "TapedeckFileCheck", "TapedeckLifecycle", "TapedeckVocabulary",
+                "TapedeckAudio", "TapedeckFileCheck", "TapedeckLifecycle", "TapedeckVocabulary", "TapedeckSystem",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -83,12 +91,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TapedeckService", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "TapedeckService", dependencies: [
+            "TapedeckSystem", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(
             name: "TapedeckDaemon",
             dependencies: [
                 "TapedeckAudio", "TapedeckEngine", "TapedeckLifecycle", "TapedeckControl", "TapedeckDomain",
-                "TapedeckConfig", "TapedeckLog", "TapedeckFileCheck", "TapedeckWebhooks",
+                "TapedeckConfig", "TapedeckLog", "TapedeckFileCheck", "TapedeckWebhooks", "TapedeckSystem",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -104,6 +114,7 @@ let package = Package(
             name: "tapedeck",
             dependencies: [
                 "TapedeckAudio",
+                "TapedeckSystem",
                 "TapedeckControl",
                 "TapedeckFileCheck",
                 "TapedeckConfig",
@@ -121,12 +132,16 @@ let package = Package(
             dependencies: ["TapedeckVocabulary"]
         ),
         .testTarget(
+            name: "TapedeckSystemTests",
+            dependencies: ["TapedeckSystem", "TapedeckTestSupport"]
+        ),
+        .testTarget(
             name: "TapedeckAudioTests",
-            dependencies: ["TapedeckAudio", "TapedeckVocabulary", "TapedeckTestSupport"]
+            dependencies: ["TapedeckAudio", "TapedeckVocabulary", "TapedeckSystem", "TapedeckTestSupport"]
         ),
         .testTarget(
             name: "TapedeckEngineTests",
-            dependencies: ["TapedeckEngine", "TapedeckAudio", "TapedeckFileCheck", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["TapedeckEngine", "TapedeckAudio", "TapedeckFileCheck", "TapedeckSystem", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "TapedeckLifecycleTests",

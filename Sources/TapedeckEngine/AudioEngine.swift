@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import TapedeckAudio
+import TapedeckSystem
 import TapedeckVocabulary
 #if canImport(Glibc)
 import Glibc

@@ -4,6 +4,7 @@ import TapedeckAudio
 import TapedeckConfig
 import TapedeckFileCheck
 import TapedeckLog
+import TapedeckSystem
 import TapedeckVocabulary
 
 /// `tapedeck verify`: checks a spool against its recording log (read-only): the hash
@@ -105,8 +106,7 @@ struct Verify: ParsableCommand {
                            + [canonical(DaemonFiles.lockPath(besides: database)),
                               spoolDir + "/" + DaemonFiles.spoolLockName])
         let files = names.sorted().map { spoolDir + "/" + $0 }.filter { path in
-            var st = stat()
-            return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && !logFiles.contains(path)
+            (try? FileStatus.of(path, followLinks: false).get())?.isRegularFile == true && !logFiles.contains(path)
         }
         return SpoolAudit().run(rows: rows, repairs: repairs, spoolFiles: files, file: digest, canonical: { canonical($0) })
     }

@@ -3,6 +3,7 @@ import Testing
 import TapedeckVocabulary
 import TapedeckTestSupport
 @testable import TapedeckAudio
+import TapedeckSystem
 
 @Suite struct FileWriterTests {
     func ramp(frames: Int, channels: Int) -> [Int16] {

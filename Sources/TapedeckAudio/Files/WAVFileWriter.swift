@@ -1,3 +1,4 @@
+import TapedeckSystem
 /// 16-bit PCM WAV through libsndfile (RF64 beyond 4 GiB).
 public final class WAVFileWriter: AudioFileWriter {
     public let path: String

@@ -16,7 +16,7 @@ public struct LockFileError: Error, Equatable, Sendable, CustomStringConvertible
 /// its last holder.
 public final class LockFile: @unchecked Sendable {
     public let path: String
-    private var fd: Int32
+    private var file: FileDescriptor?
     /// The file's device and inode: the lock's identity, whatever path reached it.
     public let identity: FileIdentity
 
@@ -31,9 +31,9 @@ public final class LockFile: @unchecked Sendable {
         case held(by: Int32?)
     }
 
-    private init(path: String, fd: Int32, identity: FileIdentity) {
+    private init(path: String, file: FileDescriptor, identity: FileIdentity) {
         self.path = path
-        self.fd = fd
+        self.file = file
         self.identity = identity
     }
 
@@ -45,66 +45,75 @@ public final class LockFile: @unchecked Sendable {
     /// a regular file (a symbolic link is refused).
     public static func acquire(_ path: String, mode: mode_t) throws(LockFileError) -> Attempt {
         func fail(_ what: String, _ e: Errno) -> LockFileError { LockFileError(path: path, problem: "cannot \(what): \(e)") }
-        var fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode)
+        let file: FileDescriptor
         var readOnly = false
-        if fd < 0 && errno == EACCES {
+        do throws(FileError) {
+            file = try FileDescriptor.open(path, .readWrite, options: [.create, .noFollow, .nonBlocking], mode: mode)
+        } catch where error.errno == .permissionDenied {
             // Someone else's lock file: enough to see whether it is held, and by whom.
-            let denied = Errno.current
-            fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-            if fd < 0 { throw fail("open", denied) }
+            let denied = error.errno
+            do throws(FileError) {
+                file = try FileDescriptor.open(path, .readOnly, options: [.noFollow, .nonBlocking])
+            } catch _ {
+                throw fail("open", denied)
+            }
             readOnly = true
+        } catch {
+            throw error.errno == .tooManySymbolicLinkLevels
+                ? LockFileError(path: path, problem: "a symbolic link, not a regular file") : fail("open", error.errno)
         }
-        guard fd >= 0 else {
-            let e = Errno.current
-            throw e.rawValue == ELOOP ? LockFileError(path: path, problem: "a symbolic link, not a regular file") : fail("open", e)
+        let status: FileStatus
+        do throws(FileError) {
+            status = try file.status()
+        } catch {
+            try? file.close()
+            throw fail("stat", error.errno)
         }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            let e = Errno.current
-            close(fd)
-            throw fail("stat", e)
-        }
-        guard st.st_mode & S_IFMT == S_IFREG else {
-            close(fd)
+        guard status.isRegularFile else {
+            try? file.close()
             throw LockFileError(path: path, problem: "not a regular file")
         }
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            if errno == EINTR { continue }
-            let e = Errno.current
-            if e.rawValue == EWOULDBLOCK {
-                let holder = Self.pid(in: readAll(fd))
-                close(fd)
-                return .held(by: holder)
-            }
-            close(fd)
-            throw fail("lock", e)
+        let locked: Bool
+        do throws(FileError) {
+            locked = try file.tryLockExclusive()
+        } catch {
+            try? file.close()
+            throw fail("lock", error.errno)
+        }
+        guard locked else {
+            let holder = Self.pid(in: readStart(file))
+            try? file.close()
+            return .held(by: holder)
         }
         if readOnly {
-            close(fd)
-            throw fail("open", Errno(EACCES))
+            try? file.close()
+            throw fail("open", .permissionDenied)
         }
-        let lock = LockFile(path: path, fd: fd, identity: FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)))
+        let lock = LockFile(path: path, file: file, identity: FileIdentity(device: status.device, inode: status.inode))
         let text = Array("\(getpid())\n".utf8)
-        guard ftruncate(fd, 0) == 0,
-              text.withUnsafeBytes({ pwrite(fd, $0.baseAddress, $0.count, 0) }) == text.count else {
-            throw fail("write the pid", .current)
+        guard ftruncate(file.raw, 0) == 0 else { throw fail("write the pid", .current) }
+        do throws(FileError) {
+            try file.write(text, at: 0)
+        } catch {
+            throw fail("write the pid", error.errno)
         }
-        guard fchmod(fd, mode) == 0 else {
-            throw fail("set mode \(FileSystem.octal(mode))", .current)
+        do throws(FileError) {
+            try file.setMode(mode)
+        } catch {
+            throw fail("set mode \(FileSystem.octal(mode))", error.errno)
         }
         return .acquired(lock)
     }
 
     /// The identity of the file at `path` (not following a final symbolic link), if it exists.
     public static func identity(of path: String) -> FileIdentity? {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return nil }
-        return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+        guard let st = try? FileStatus.of(path, followLinks: false).get() else { return nil }
+        return FileIdentity(device: st.device, inode: st.inode)
     }
 
     /// Drops the lock (closing the descriptor); the file stays.
     public func release() {
-        if fd >= 0 { close(fd); fd = -1 }
+        if let file { try? file.close(); self.file = nil }
     }
 
     /// The pid a lock file's text names: one decimal number, surrounding white space allowed.
@@ -117,9 +126,9 @@ public final class LockFile: @unchecked Sendable {
     }
 
     /// The first bytes of the file (a pid is a few digits).
-    private static func readAll(_ fd: Int32) -> [UInt8] {
+    private static func readStart(_ file: FileDescriptor) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: 64)
-        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        let n = buffer.withUnsafeMutableBytes { (try? file.read(into: $0, at: 0)) ?? 0 }
         return n > 0 ? Array(buffer[0..<n]) : []
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TapedeckTestSupport
-@testable import TapedeckAudio
+@testable import TapedeckSystem
 
 @Suite struct LockFileTests {
     func mode(_ path: String) -> mode_t? {
