@@ -381,7 +381,9 @@ class Daemon:
         self.db = os.path.join(work, "recordings.sqlite")
         toml = [f'server_ip = "10.0.0.5"', f'spool = "{work}/spool"', f'database = "{self.db}"',
                 "[control]", f'socket = "{self.sock}"', 'mode = "0600"',
-                "[recording]", f"history_seconds = {history}", "limit_minutes = 1440"]
+                "[recording]", f"history_seconds = {history}", "limit_minutes = 1440",
+                # Every station may record at once (the default limit is 256 recordings).
+                f"max_recordings = {min(4096, len(stations) + 8)}"]
         for d in devices:
             toml += ["[[device]]", f'name = "{d["name"]}"', f'pcm = "{d["pcm"]}"', f'channels = {d["channels"]}',
                      f'period_ms = {d.get("period_ms", 20)}'] + ([f'speech = "{d["speech"]}"'] if d.get("speech") else [])
