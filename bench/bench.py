@@ -1150,8 +1150,11 @@ def memory(args):
            "request_errors": errors,
            "pss_kib_1_station_idle": pss_one, "pss_kib_N_stations_idle": pss_idle0,
            "kib_per_station": (pss_idle0 - pss_one) / (n - 1),
-           "kib_per_recording_first_cycle": (rec[0][1] - pss_idle0) / n if rec else None,
-           "kib_per_recording_last_cycle": (rec[-1][1] - idle[-1][1]) / n if rec else None,
+           # While recording, against idle before the first START; and what stays after
+           # the STOPs (the allocator keeps freed memory: growth from cycle to cycle is the
+           # leak test, the slopes below).
+           "kib_per_recording": (rec[0][1] - pss_idle0) / n if rec else None,
+           "kib_kept_after_first_stop_per_recording": (idle[0][1] - pss_idle0) / n if idle else None,
            "pss_kib_recording_samples": rec, "pss_kib_idle_samples": idle,
            "pss_slope_kib_per_min_recording": per_min(rec), "pss_slope_kib_per_min_idle": per_min(idle),
            "device": "virtual (tapedeckd's built-in clock-paced source, espeak-ng speech), 32 stations per 64-channel device",
@@ -1254,7 +1257,7 @@ def storm_failures(r, period_ms=20.0):
     ss, st = r.get("stop_storm") or {}, r.get("start_storm") or {}
     p99 = (ss.get("stop_to_final_ms") or {}).get("p99")
     if p99 is None or p99 > 100:
-        f.append(f"STOP→final p99 {p99} ms")
+        f.append(f"STOP→final p99 {p99 if p99 is None else round(p99, 1)} ms")
     late = (st.get("mark_later_than_quiet_start_periods") or {}).get("p99")
     quiet = ((r.get("start_latency_click") or {}).get("mark_minus_click_periods") or {}).get("p50") or 0
     if late is None or late + quiet > 1:
@@ -1262,7 +1265,7 @@ def storm_failures(r, period_ms=20.0):
     for name, s_ in (("STOP", ss), ("START", st)):
         sp = (s_.get("status_reply_ms") or {}).get("p99")
         if sp is None or sp > 20:
-            f.append(f"STATUS p99 during the {name} storm {sp} ms")
+            f.append(f"STATUS p99 during the {name} storm {sp if sp is None else round(sp, 1)} ms")
     return f
 
 
