@@ -1226,8 +1226,10 @@ def run_failures(r):
     # A trend, not noise: the slope above MAX_LAG_SLOPE and the fitted rise over the hold
     # more than two periods (the lag moves in 20 ms steps; binding only on short holds).
     sl, span = r.get("writer_lag_slope_s_per_s"), max(0, r.get("quiet_hold_s", r.get("hold_s", 0)) - 10)
-    if sl is None or (sl > MAX_LAG_SLOPE and sl * span > 0.04):
-        f.append(f"writer lag rising: slope {sl if sl is None else round(sl * 60e3, 1)} ms/min")
+    if sl is None:
+        f.append("no writer-lag trend (fewer than 3 samples, or a run from before the criterion)")
+    elif sl > MAX_LAG_SLOPE and sl * span > 0.04:
+        f.append(f"writer lag rising: slope {round(sl * 60e3, 1)} ms/min")
     if "files_length_off_by_more_than_a_period" not in r:
         f.append("no decoded-length check")
     elif r["files_length_off_by_more_than_a_period"] or r.get("files_undecodable"):
