@@ -48,6 +48,7 @@ extension TapedeckConfiguration {
             add("rate", String(device.rate))
             add("channels", String(device.channels))
             add("period_ms", String(device.periodMilliseconds))
+            if let speech = device.speech { add("speech", Self.tomlString(speech)) }
         }
         for station in stations {
             lines.append("")

@@ -191,13 +191,18 @@ public struct DeviceConfig: Sendable, Equatable {
     public var channels: Int
     /// Capture period in milliseconds, 5–100.
     public var periodMilliseconds: Int
+    /// Virtual devices only: a 16-bit PCM WAV file (absolute path) played in a loop instead
+    /// of the tones; nil: the tones.
+    public var speech: String?
 
-    public init(name: String, pcm: String, rate: Int = 8000, channels: Int = 2, periodMilliseconds: Int = 20) {
+    public init(name: String, pcm: String, rate: Int = 8000, channels: Int = 2, periodMilliseconds: Int = 20,
+                speech: String? = nil) {
         self.name = name
         self.pcm = pcm
         self.rate = rate
         self.channels = channels
         self.periodMilliseconds = periodMilliseconds
+        self.speech = speech
     }
 
     /// Whether this device is the built-in synthetic source.

@@ -136,7 +136,8 @@ public final class Daemon: @unchecked Sendable {
             devices: c.devices.map {
                 EngineLayout.Device(name: $0.name, pcm: $0.pcm,
                                     format: CaptureFormat(sampleRate: $0.rate, channels: $0.channels,
-                                                          periodMilliseconds: $0.periodMilliseconds))
+                                                          periodMilliseconds: $0.periodMilliseconds),
+                                    speech: $0.speech)
             },
             stations: c.stations.map {
                 EngineLayout.Station(name: $0.name, device: $0.device, agentChannel: $0.agentChannel,
