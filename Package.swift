@@ -16,9 +16,13 @@ import PackageDescription
 //                           files are finalised or salvaged (Writers/); no domain types
 //   TapedeckLifecycle       ServiceGroup (start in order, stop in reverse) and StoppableThread
 //   TapedeckFileCheck       offline WAV/RF64/MP3 validation and repair, pure Swift, no audio library
-//   TapedeckControl         the control protocol as pure parse/render code (no I/O)
 //   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift: the
-//                           backend, log, spool names, scheduler and clock are injected)
+//                           backend, log, spool names, scheduler and clock are injected); the commands
+//                           it takes (Commands/), the replies, errors, snapshots and events it returns
+//                           (Results/), and how it names files (Naming/); no wire format
+//   TapedeckControl         the control protocol as pure parse/render code (no I/O): request lines into
+//                           the domain's commands, its replies into text lines (Reply+Text.swift, e.g.
+//                           STATUS's line) and JSON (Reply+JSON.swift), events into JSON
 //   TapedeckConfig          the configuration file (TOML): parsing and validation
 //   TapedeckLog             the recording log (SQLite through GRDB), its hash chain and its webhook outbox
 //   CCurl                   system-library shim for libcurl; imported only by TapedeckWebhooks
@@ -73,8 +77,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TapedeckControl", dependencies: ["TapedeckVocabulary"]),
-        .target(name: "TapedeckDomain", dependencies: ["TapedeckControl"]),
+        .target(name: "TapedeckDomain", dependencies: ["TapedeckVocabulary"]),
+        .target(name: "TapedeckControl", dependencies: ["TapedeckVocabulary", "TapedeckDomain"]),
         .target(name: "TapedeckConfig", dependencies: [
             "TapedeckVocabulary", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -155,10 +159,11 @@ let package = Package(
             name: "TapedeckControlTests",
             dependencies: ["TapedeckControl"]
         ),
-        // The domain's rules on fakes (backend, store, scheduler, spool names): no daemon, no audio.
+        // The domain's rules on fakes (backend, store, scheduler, spool names): no daemon, no audio,
+        // no protocol (it does not import TapedeckControl).
         .testTarget(
             name: "TapedeckDomainTests",
-            dependencies: ["TapedeckDomain", "TapedeckControl"]
+            dependencies: ["TapedeckDomain", "TapedeckVocabulary"]
         ),
         .testTarget(
             name: "TapedeckConfigTests",

@@ -1,5 +1,4 @@
 import Foundation
-import TapedeckControl
 
 /// A logged-in agent: the station, the login's fields, the current call, and the
 /// recordings running.

@@ -1,5 +1,4 @@
 import Foundation
-import TapedeckControl
 
 extension Controller {
     /// `call_start`: the call's fields name the files of recordings made during it; its

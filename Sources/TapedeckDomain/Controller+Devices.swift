@@ -1,5 +1,4 @@
 import Foundation
-import TapedeckControl
 
 extension Controller {
     /// A device was lost: the recordings on its `stations` end (cause `device_lost`,

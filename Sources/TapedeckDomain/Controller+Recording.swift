@@ -1,5 +1,4 @@
 import Foundation
-import TapedeckControl
 
 extension Controller {
     func recording(_ command: RecordingCommand) -> Reply {

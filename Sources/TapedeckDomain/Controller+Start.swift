@@ -1,5 +1,5 @@
 import Foundation
-import TapedeckControl
+import TapedeckVocabulary
 
 extension Controller {
     /// What a START / BEGIN (or a campaign policy) asks for.

@@ -1,6 +1,5 @@
 import Foundation
 import Synchronization
-import TapedeckControl
 
 /// The daemon's domain: who is logged in where, which recordings run, and what every
 /// command does. Commands from many connections arrive on many threads; state changes

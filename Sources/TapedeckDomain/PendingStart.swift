@@ -1,5 +1,5 @@
 import Foundation
-import TapedeckControl
+import TapedeckVocabulary
 
 /// A START between its reservation and its commit: what it decided under the lock, and
 /// what it has written since (its rows' ids, its final names).

@@ -1,5 +1,3 @@
-import TapedeckControl
-
 /// The audio side as the domain sees it: where a recording begins in a station's audio,
 /// starting its file, and finishing it. The daemon's backend is the capture engine;
 /// Tests/TapedeckDomainTests has an in-memory one (`FakeBackend`).

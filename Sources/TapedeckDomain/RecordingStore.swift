@@ -1,5 +1,4 @@
 import Foundation
-import TapedeckControl
 
 /// The recording log as the domain uses it: a row when a recording starts, completed
 /// when it ends. The daemon's store is SQLite (`LogStore`); Tests/TapedeckDomainTests has

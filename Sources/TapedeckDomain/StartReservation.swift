@@ -1,5 +1,3 @@
-import TapedeckControl
-
 /// A START's claim on its session between its checks and its commit: it counts against
 /// the recording limits, and an API stereo one keeps a second BEGIN out.
 struct StartReservation: Sendable {

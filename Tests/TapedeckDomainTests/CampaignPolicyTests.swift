@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TapedeckControl
 import TapedeckDomain
+import TapedeckVocabulary
 
 /// ALLCALLS, ALLFORCE, NEVER and `api_campaign_policy`; campaign stereo hidden from the API's stereo_recording.
 @Suite struct CampaignPolicyTests {

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TapedeckControl
 import TapedeckDomain
 
 /// Limits and names under STARTs arriving at once, and no lock held across the rows'

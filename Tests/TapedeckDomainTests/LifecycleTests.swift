@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TapedeckControl
 import TapedeckDomain
+import TapedeckVocabulary
 
 /// Logout, shutdown, device loss, reload, and each of them racing a START in flight.
 @Suite struct LifecycleTests {

@@ -1,5 +1,4 @@
 import Foundation
-import TapedeckControl
 import TapedeckDomain
 
 /// A controller on fakes: the backend, the store, the events, the scheduler and the

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TapedeckControl
 import TapedeckDomain
+import TapedeckVocabulary
 
 /// START / BEGIN: the row, the name, the plan given to the backend, the refusals.
 @Suite struct StartTests {

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TapedeckControl
 import TapedeckDomain
 
 /// STOP / END, stereo one at a time, PAUSE / RESUME / MASK / UNMASK.

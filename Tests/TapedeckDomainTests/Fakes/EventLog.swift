@@ -1,5 +1,4 @@
 import Synchronization
-import TapedeckControl
 import TapedeckDomain
 
 /// The events the controller published, in order.

@@ -1,6 +1,5 @@
 import Foundation
 import Synchronization
-import TapedeckControl
 import TapedeckDomain
 
 /// The audio side in memory: handles that "write" as many seconds as a test says, devices

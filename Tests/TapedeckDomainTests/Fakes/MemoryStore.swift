@@ -1,6 +1,5 @@
 import Foundation
 import Synchronization
-import TapedeckControl
 import TapedeckDomain
 
 /// The recording log in memory: rows by id, as the domain wrote them.

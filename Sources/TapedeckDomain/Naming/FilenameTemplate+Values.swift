@@ -1,4 +1,5 @@
 import Foundation
+import TapedeckVocabulary
 
 extension FilenameTemplate {
     /// Values for the variables. Dates are computed from `date` in `timeZone`.

@@ -1,7 +1,6 @@
-import Foundation
-
-/// The outcome of one request, rendered in the request's form by
-/// ``rendered(_:timeZone:)``. The daemon builds it from its domain state.
+/// The outcome of one request: the controller's answer to a ``Command`` (the daemon
+/// answers metrics and health itself). The protocol (TapedeckControl) renders it in the
+/// request's form, as a text line (Reply+Text.swift) or a JSON object (Reply+JSON.swift).
 public enum Reply: Sendable, Hashable {
     case loggedIn(AgentSnapshot)
     /// Logout, with the recordings it ended (finalised).
@@ -32,15 +31,6 @@ public enum Reply: Sendable, Hashable {
     /// function=health.
     case health(HealthSnapshot)
     case failure(ControlError)
-
-    /// The reply in `form`, ending with `\n` (text lookup results and metrics end
-    /// with an extra empty line). Times are rendered in `timeZone`.
-    public func rendered(_ form: ReplyForm, timeZone: TimeZone) -> String {
-        switch form {
-        case .text: textLines(timeZone: timeZone)
-        case .json: jsonValue(timeZone: timeZone).rendered + "\n"
-        }
-    }
 
     public var isFailure: Bool {
         if case .failure = self { return true }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Date formatting with an explicit time zone (never the process's implicit one).
-/// Fractions of a second are dropped (floor).
+/// Fractions of a second are dropped (floor). Here: the dates of file names (FULLDATE,
+/// TINYDATE, EPOCH); the protocol adds the forms of its replies (TimeFormat+Wire.swift).
 public enum TimeFormat {
     public struct LocalTime: Sendable, Hashable {
         public var year, month, day, hour, minute, second: Int
@@ -19,25 +20,10 @@ public enum TimeFormat {
                          utcOffset: timeZone.secondsFromGMT(for: whole))
     }
 
-    static func pad(_ value: Int, _ width: Int) -> String {
+    /// `value` in decimal, zero-padded to `width` digits (a sign before them).
+    package static func pad(_ value: Int, _ width: Int) -> String {
         let s = String(value.magnitude)
         return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s
-    }
-
-    /// `YYYY-MM-DD HH:MM:SS` local time (VICIdial's start_time).
-    public static func localDateTime(_ date: Date, timeZone: TimeZone) -> String {
-        let t = localTime(date, timeZone: timeZone)
-        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2)) \(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2))"
-    }
-
-    /// ISO 8601 with offset, e.g. `2026-11-21T10:10:10+01:00` (UTC is `+00:00`).
-    public static func iso8601(_ date: Date, timeZone: TimeZone) -> String {
-        let t = localTime(date, timeZone: timeZone)
-        let offset = t.utcOffset
-        let sign = offset < 0 ? "-" : "+"
-        let minutes = abs(offset) / 60
-        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2))"
-            + "\(sign)\(pad(minutes / 60, 2)):\(pad(minutes % 60, 2))"
     }
 
     /// FULLDATE: `YYYYMMDD-HHMMSS`.

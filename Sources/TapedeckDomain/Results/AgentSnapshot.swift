@@ -1,7 +1,7 @@
 import Foundation
 
-/// What the protocol shows of a logged-in agent. The daemon fills it from its
-/// state; all fields are already validated values.
+/// A logged-in agent as the domain reports it (in replies and events; the protocol
+/// renders it). All fields are already validated values.
 public struct AgentSnapshot: Sendable, Hashable {
     public var agentUser: String
     public var station: String
@@ -19,17 +19,5 @@ public struct AgentSnapshot: Sendable, Hashable {
         self.agentServer = agentServer
         self.agentStatus = agentStatus
         self.loggedInAt = loggedInAt
-    }
-
-    /// Key order: agent_user, station, session_id, agent_server, agent_status, logged_in_at.
-    public func json(timeZone: TimeZone) -> JSONValue {
-        .object([
-            ("agent_user", .string(agentUser)),
-            ("station", .string(station)),
-            ("session_id", .string(sessionID)),
-            ("agent_server", .string(agentServer)),
-            ("agent_status", .string(agentStatus)),
-            ("logged_in_at", .string(TimeFormat.iso8601(loggedInAt, timeZone: timeZone))),
-        ])
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
+import TapedeckVocabulary
 
-/// What the protocol shows of one recording (JSON object, STATUS line,
-/// lookup line, events). Filled by the daemon from its state / the log.
+/// One recording as the domain reports it (in replies, lookups and events; the protocol
+/// renders it as a JSON object, a STATUS line or a lookup line). Filled by the controller
+/// from its state or from the log.
 public struct RecordingSnapshot: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case mono
@@ -62,7 +64,6 @@ public struct RecordingSnapshot: Sendable, Hashable {
     /// The recording's own webhook callback (START's `event_url`); not part of its JSON.
     public var eventURL: String? = nil
 
-    public static let storageType = "local"
     /// The cause of a recording whose device delivered no audio while it ran (status failed,
     /// `reason` saying so): never a silent success.
     public static let noAudioCause = EndCause.noAudio.rawValue
@@ -105,43 +106,5 @@ public struct RecordingSnapshot: Sendable, Hashable {
         self.pausedSeconds = pausedSeconds
         self.maskedSeconds = maskedSeconds
         self.failureReason = failureReason
-    }
-
-    /// Always present, in this order: id, agent_user, session_id, station,
-    /// function, kind, status, format, filename, file_path, storage_type,
-    /// duration_seconds, size_bytes, stage, server_ip, start_time, end_time,
-    /// created_at, updated_at. Then, only when set: call_id, lead_id, cause,
-    /// paused_seconds, masked_seconds, reason, origin (`campaign`), sha256.
-    public func json(timeZone: TimeZone) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("id", .integer(id)),
-            ("agent_user", .string(agentUser)),
-            ("session_id", .string(sessionID)),
-            ("station", .string(station)),
-            ("function", .string(function.rawValue)),
-            ("kind", .string(kind.rawValue)),
-            ("status", .string(status.rawValue)),
-            ("format", .string(format.rawValue)),
-            ("filename", .string(filename)),
-            ("file_path", .string(filePath)),
-            ("storage_type", .string(Self.storageType)),
-            ("duration_seconds", durationSeconds.map(JSONValue.seconds) ?? .null),
-            ("size_bytes", sizeBytes.map(JSONValue.integer) ?? .null),
-            ("stage", stage.map { .string($0.value) } ?? .null),
-            ("server_ip", .string(serverIP)),
-            ("start_time", .string(TimeFormat.localDateTime(startTime, timeZone: timeZone))),
-            ("end_time", endTime.map { .string(TimeFormat.localDateTime($0, timeZone: timeZone)) } ?? .null),
-            ("created_at", .string(TimeFormat.iso8601(createdAt, timeZone: timeZone))),
-            ("updated_at", .string(TimeFormat.iso8601(updatedAt, timeZone: timeZone))),
-        ]
-        if let callID { members.append(("call_id", .string(callID))) }
-        if let leadID { members.append(("lead_id", .string(leadID))) }
-        if let cause { members.append(("cause", .string(cause))) }
-        if let pausedSeconds { members.append(("paused_seconds", .seconds(pausedSeconds))) }
-        if let maskedSeconds { members.append(("masked_seconds", .seconds(maskedSeconds))) }
-        if let failureReason { members.append(("reason", .string(failureReason))) }
-        if byCampaign { members.append(("origin", .string(Self.campaignOrigin))) }
-        if let sha256 { members.append(("sha256", .string(sha256))) }
-        return .object(members)
     }
 }

@@ -11,24 +11,6 @@ public struct HealthSnapshot: Sendable, Hashable {
         case degraded
         /// No device captures (nothing can be recorded).
         case down
-
-        /// The Nagios word of the text line.
-        public var nagiosWord: String {
-            switch self {
-            case .ok: "OK"
-            case .degraded: "WARNING"
-            case .down: "CRITICAL"
-            }
-        }
-
-        /// The word after `tapedeckd` in the text line.
-        public var summary: String {
-            switch self {
-            case .ok: "healthy"
-            case .degraded: "degraded"
-            case .down: "down"
-            }
-        }
     }
 
     public struct Device: Sendable, Hashable {
@@ -90,39 +72,5 @@ public struct HealthSnapshot: Sendable, Hashable {
         let up = devicesUp
         if up == devices.count { return .ok }
         return up == 0 ? .down : .degraded
-    }
-
-    /// `OK: tapedeckd healthy - devices 2/2 up|stations 8|recordings 3`, then one field per
-    /// device that is not up: `<name> down: <error>` or `<name> stalled: <error>` (no newline).
-    public var textLine: String {
-        var fields = ["devices \(devicesUp)/\(devices.count) up", "stations \(stations.count)",
-                      "recordings \(recordingsActive)"]
-        for d in devices where !d.up {
-            fields.append("\(d.name) \(d.stalled ? "stalled" : "down"): \(d.error ?? "not capturing")")
-        }
-        return "\(status.nagiosWord): tapedeckd \(status.summary) - " + Text.fields(fields)
-    }
-
-    /// Key order: status, devices (name, pcm, state, error), stations (name, device, state,
-    /// agent_user, recordings_active), recordings_active, uptime_seconds. A state is `up`,
-    /// `stalled` or `down`.
-    public var json: JSONValue { .object(jsonMembers) }
-
-    public var jsonMembers: [(String, JSONValue)] {
-        func state(_ up: Bool, _ stalled: Bool) -> JSONValue { .string(up ? "up" : stalled ? "stalled" : "down") }
-        return [
-            ("status", .string(status.rawValue)),
-            ("devices", .array(devices.map { d in
-                .object([("name", .string(d.name)), ("pcm", .string(d.pcm)), ("state", state(d.up, d.stalled)),
-                         ("error", d.error.map(JSONValue.string) ?? .null)])
-            })),
-            ("stations", .array(stations.map { s in
-                .object([("name", .string(s.name)), ("device", .string(s.device)), ("state", state(s.up, s.stalled)),
-                         ("agent_user", s.agentUser.map(JSONValue.string) ?? .null),
-                         ("recordings_active", .integer(Int64(s.recordingsActive)))])
-            })),
-            ("recordings_active", .integer(Int64(recordingsActive))),
-            ("uptime_seconds", .seconds(uptimeSeconds)),
-        ]
     }
 }
