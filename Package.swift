@@ -2,16 +2,27 @@
 import PackageDescription
 
 // Target map (a newcomer should find any behaviour from these names):
+//   TapedeckVocabulary      the shared vocabulary, one home per rule (standard library only): stage,
+//                           filename templates, audio formats and the MPEG/MP3 tables, end causes,
+//                           field rules (station names, addresses, URLs, control characters),
+//                           CRC-16, the JSON value, escaper and reader
 //   CALSA, CSndFile, CLame  system-library shims; imported only by TapedeckAudio
-//   CSystem                 libc calls Swift's Glibc module does not show (syncfs); TapedeckAudio only
+//   CSyscalls               declarations of the GNU-only calls (syncfs); imported only by TapedeckSystem
+//   TapedeckSystem          the one typed syscall layer (swift-system's FileDescriptor/Errno/FilePath, plus
+//                           poll, flock, sockets, fsync/syncfs, modes, the monotonic clock, statvfs)
 //   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline
 //   TapedeckEngine          the recording engine: devices and their rings (Topology/, reloads), what
 //                           happens when a device disappears (DeviceLoss/), the writer threads and how
 //                           files are finalised or salvaged (Writers/); no domain types
 //   TapedeckLifecycle       ServiceGroup (start in order, stop in reverse) and StoppableThread
 //   TapedeckFileCheck       offline WAV/RF64/MP3 validation and repair, pure Swift, no audio library
-//   TapedeckControl         the control protocol as pure parse/render code (no I/O)
-//   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift)
+//   TapedeckDomain          agents, stations, recordings and what each command does (pure Swift: the
+//                           backend, log, spool names, scheduler and clock are injected); the commands
+//                           it takes (Commands/), the replies, errors, snapshots and events it returns
+//                           (Results/), and how it names files (Naming/); no wire format
+//   TapedeckControl         the control protocol as pure parse/render code (no I/O): request lines into
+//                           the domain's commands, its replies into text lines (Reply+Text.swift, e.g.
+//                           STATUS's line) and JSON (Reply+JSON.swift), events into JSON
 //   TapedeckConfig          the configuration file (TOML): parsing and validation
 //   TapedeckLog             the recording log (SQLite through GRDB), its hash chain and its webhook outbox
 //   CCurl                   system-library shim for libcurl; imported only by TapedeckWebhooks
@@ -33,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(name: "CALSA", pkgConfig: "alsa",
@@ -41,30 +53,37 @@ let package = Package(
                        providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CLame", pkgConfig: "lame",
                        providers: [.apt(["libmp3lame-dev"])]),
-        .systemLibrary(name: "CSystem"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSyscalls"),
+        .target(name: "TapedeckSystem", dependencies: [
+            "CSyscalls", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .target(
             name: "TapedeckAudio",
             dependencies: [
-                "CALSA", "CSndFile", "CLame", "CSystem",
+                "TapedeckVocabulary", "CALSA", "CSndFile", "CLame", "TapedeckSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "TapedeckFileCheck"),
+        .target(name: "TapedeckVocabulary"),
+        .target(name: "TapedeckFileCheck", dependencies: ["TapedeckVocabulary", "TapedeckSystem"]),
         .target(name: "TapedeckLifecycle"),
         .target(
             name: "TapedeckEngine",
             dependencies: [
-                "TapedeckAudio", "TapedeckFileCheck", "TapedeckLifecycle",
+                "TapedeckAudio", "TapedeckFileCheck", "TapedeckLifecycle", "TapedeckVocabulary", "TapedeckSystem",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TapedeckControl"),
-        .target(name: "TapedeckDomain", dependencies: ["TapedeckControl"]),
-        .target(name: "TapedeckConfig", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "TapedeckDomain", dependencies: ["TapedeckVocabulary"]),
+        .target(name: "TapedeckControl", dependencies: ["TapedeckVocabulary", "TapedeckDomain"]),
+        .target(name: "TapedeckConfig", dependencies: [
+            "TapedeckVocabulary", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "TapedeckLog", dependencies: [
+            "TapedeckVocabulary",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -76,12 +95,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TapedeckService", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "TapedeckService", dependencies: [
+            "TapedeckSystem", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(
             name: "TapedeckDaemon",
             dependencies: [
                 "TapedeckAudio", "TapedeckEngine", "TapedeckLifecycle", "TapedeckControl", "TapedeckDomain",
-                "TapedeckConfig", "TapedeckLog", "TapedeckFileCheck", "TapedeckWebhooks",
+                "TapedeckConfig", "TapedeckLog", "TapedeckFileCheck", "TapedeckWebhooks", "TapedeckSystem",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -97,10 +118,12 @@ let package = Package(
             name: "tapedeck",
             dependencies: [
                 "TapedeckAudio",
+                "TapedeckSystem",
                 "TapedeckControl",
                 "TapedeckFileCheck",
                 "TapedeckConfig",
                 "TapedeckLog",
+                "TapedeckVocabulary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -109,12 +132,20 @@ let package = Package(
         // configurations and a private PulseAudio server.
         .target(name: "TapedeckTestSupport", path: "Tests/Support"),
         .testTarget(
+            name: "TapedeckVocabularyTests",
+            dependencies: ["TapedeckVocabulary"]
+        ),
+        .testTarget(
+            name: "TapedeckSystemTests",
+            dependencies: ["TapedeckSystem", "TapedeckTestSupport"]
+        ),
+        .testTarget(
             name: "TapedeckAudioTests",
-            dependencies: ["TapedeckAudio", "TapedeckTestSupport"]
+            dependencies: ["TapedeckAudio", "TapedeckVocabulary", "TapedeckSystem", "TapedeckTestSupport"]
         ),
         .testTarget(
             name: "TapedeckEngineTests",
-            dependencies: ["TapedeckEngine", "TapedeckAudio", "TapedeckFileCheck", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["TapedeckEngine", "TapedeckAudio", "TapedeckFileCheck", "TapedeckSystem", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "TapedeckLifecycleTests",
@@ -122,19 +153,25 @@ let package = Package(
         ),
         .testTarget(
             name: "TapedeckFileCheckTests",
-            dependencies: ["TapedeckFileCheck"]
+            dependencies: ["TapedeckFileCheck", "TapedeckVocabulary"]
         ),
         .testTarget(
             name: "TapedeckControlTests",
             dependencies: ["TapedeckControl"]
         ),
+        // The domain's rules on fakes (backend, store, scheduler, spool names): no daemon, no audio,
+        // no protocol (it does not import TapedeckControl).
+        .testTarget(
+            name: "TapedeckDomainTests",
+            dependencies: ["TapedeckDomain", "TapedeckVocabulary"]
+        ),
         .testTarget(
             name: "TapedeckConfigTests",
-            dependencies: ["TapedeckConfig"]
+            dependencies: ["TapedeckConfig", "TapedeckVocabulary"]
         ),
         .testTarget(
             name: "TapedeckLogTests",
-            dependencies: ["TapedeckLog"]
+            dependencies: ["TapedeckLog", "TapedeckVocabulary"]
         ),
         .testTarget(
             name: "TapedeckWebhooksTests",

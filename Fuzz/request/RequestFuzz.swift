@@ -48,7 +48,7 @@ enum RequestFuzz {
         }
         switch form {
         case .text:
-            guard !reply.dropLast().unicodeScalars.contains(where: TextField.isControl) else {
+            guard !reply.dropLast().unicodeScalars.contains(where: ControlCharacter.isControl) else {
                 fatalError("text reply holds a control character: \(reply.debugDescription)")
             }
         case .json:

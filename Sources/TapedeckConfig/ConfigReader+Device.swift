@@ -27,6 +27,13 @@ extension ConfigReader {
             try inRange(period, ConfigRules.periodRange, "\(p).period_ms")
             device.periodMilliseconds = period
         }
+        if let speech = try string(t, "speech", "\(p).speech") {
+            guard pcm == DeviceConfig.virtualPCM else {
+                throw fail("\(p).speech", "only a virtual device (pcm = \"virtual\") plays a file")
+            }
+            try check(ConfigRules.absolutePath(speech), "\(p).speech")
+            device.speech = speech
+        }
         return device
     }
 }

@@ -1,3 +1,5 @@
+import TapedeckVocabulary
+
 extension ConfigReader {
     func strings(_ t: [String: Node], _ key: String, _ full: String) throws(ConfigError) -> [String]? {
         guard let node = t[key] else { return nil }
@@ -24,12 +26,13 @@ extension ConfigReader {
 
     /// `http://host…` or `https://host…`, printable ASCII without spaces, at most 2048 bytes.
     static func httpURLProblem(_ url: String) -> String? {
-        guard url.utf8.count <= 2048 else { return "is longer than 2048 bytes" }
-        guard url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else { return "must be printable ASCII without spaces" }
-        for scheme in ["http://", "https://"] where url.lowercased().hasPrefix(scheme) {
-            return url.count > scheme.count && !url.dropFirst(scheme.count).hasPrefix("/") ? nil : "has no host"
+        switch HTTPURL.problem(url) {
+        case nil: nil
+        case .tooLong: "is longer than \(HTTPURL.maximumLength) bytes"
+        case .notPrintableASCII: "must be printable ASCII without spaces"
+        case .noScheme: "must begin with http:// or https://"
+        case .noHost: "has no host"
         }
-        return "must begin with http:// or https://"
     }
 
     func readWebhook(_ t: [String: Node], index: Int, earlier: [WebhookConfig]) throws(ConfigError) -> WebhookConfig {

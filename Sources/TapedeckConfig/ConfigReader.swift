@@ -1,3 +1,5 @@
+import TapedeckVocabulary
+
 /// Validation, in a fixed order so the error reported is always the same one:
 /// first the structure (tables, arrays of tables, unknown keys, in the order
 /// root, control, metrics, recording, each device, each station), then the values in
@@ -77,7 +79,7 @@ struct ConfigReader {
         for (key, value, explicit) in [("mono_bitrate", defaults.monoBitrate, explicitBitrates.mono),
                                        ("stereo_bitrate", defaults.stereoBitrate, explicitBitrates.stereo)] {
             for device in devices {
-                let allowed = ConfigRules.mp3Bitrates(rate: device.rate)
+                let allowed = MP3Bitrates.at(sampleRate: device.rate)
                 guard !allowed.contains(value) else { continue }
                 var problem = "\(explicit ? "" : "the default ")\(value) is not an MP3 bitrate at \(device.rate) Hz"
                 problem += " (device \(ConfigRules.quoted(device.name)); \(ConfigRules.mpegLayer(rate: device.rate))"

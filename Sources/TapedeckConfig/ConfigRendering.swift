@@ -1,3 +1,5 @@
+import TapedeckVocabulary
+
 extension TapedeckConfiguration {
     /// This configuration as a complete TOML file (every key written out, no
     /// comments), which ``parse(text:source:)`` reads back to an equal value:
@@ -46,6 +48,7 @@ extension TapedeckConfiguration {
             add("rate", String(device.rate))
             add("channels", String(device.channels))
             add("period_ms", String(device.periodMilliseconds))
+            if let speech = device.speech { add("speech", Self.tomlString(speech)) }
         }
         for station in stations {
             lines.append("")
@@ -66,22 +69,8 @@ extension TapedeckConfiguration {
         try Self.parse(text: tomlText(), source: source)
     }
 
-    /// A TOML basic string.
+    /// A TOML basic string: JSON's string syntax, which TOML's basic strings include.
     static func tomlString(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if c.value < 0x20 || c.value == 0x7F {
-                    let hex = String(c.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out + "\""
+        JSONValue.quoted(s)
     }
 }

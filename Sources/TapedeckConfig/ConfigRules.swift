@@ -1,15 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import TapedeckVocabulary
 
 /// The value rules of the configuration, each returning nil when valid, else
 /// the problem (the text after `key: ` in an error line).
 public enum ConfigRules {
     public static let rateRange = 8000...48000
     /// MPEG audio sample rates: MP3 can carry only these.
-    public static let mpegRates = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000]
+    public static let mpegRates = MPEGVersion.sampleRates
     public static let channelRange = 1...64
     public static let periodRange = 5...100
     public static let historyRange = 5...300
@@ -20,50 +16,26 @@ public enum ConfigRules {
     public static let maxRecordingsPerAgentRange = 1...64
     public static let maxRecordingsRange = 1...4096
     public static let silenceRange = -90.0 ... -10.0
-    public static let templateMaximumLength = 90
-    public static let nameMaximumLength = 32
+    public static let templateMaximumLength = FilenameTemplate.maximumLength
+    public static let nameMaximumLength = StationName.maximumLength
     public static let pcmMaximumLength = 256
     public static let pathMaximumLength = 4095
     /// `sun_path` holds 108 bytes including the terminating NUL.
     public static let socketPathMaximumLength = 107
 
-    /// The MP3 bitrates (kbit/s) written exactly as asked at `rate`: MPEG-1 Layer III at
-    /// 32 kHz and above, MPEG-2 at 16–24 kHz, MPEG-2.5 at 8–12 kHz as LAME encodes it (at
-    /// most 64: it writes every higher bitrate as 64). The same table as the protocol's
-    /// `MP3Bitrates` and the writer's `AudioFileSpec.mp3Bitrates` (TapedeckDaemonTests
-    /// checks that they agree).
-    public static func mp3Bitrates(rate: Int) -> [Int] {
-        rate >= 32000
-            ? [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
-            : rate >= 16000 ? [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160] : [8, 16, 24, 32, 40, 48, 56, 64]
-    }
-
     /// Every bitrate of some MPEG rate.
-    static var anyMP3Bitrate: [Int] { Set(mpegRates.flatMap(mp3Bitrates(rate:))).sorted() }
+    static var anyMP3Bitrate: [Int] { MP3Bitrates.any }
 
     /// The table's name for an error line.
     static func mpegLayer(rate: Int) -> String {
-        rate >= 32000 ? "MPEG-1 Layer III" : (rate >= 16000 ? "MPEG-2 Layer III" : "MPEG-2.5 Layer III as LAME encodes it")
-    }
-
-    static func isAlnum(_ c: Unicode.Scalar) -> Bool {
-        ("A"..."Z").contains(c) || ("a"..."z").contains(c) || ("0"..."9").contains(c)
-    }
-
-    static func isNameCharacter(_ c: Unicode.Scalar) -> Bool {
-        isAlnum(c) || c == "_" || c == "-" || c == "."
-    }
-
-    static func isControl(_ c: Unicode.Scalar) -> Bool {
-        c.value < 0x20 || (0x7F...0x9F).contains(c.value)
+        let version = MPEGVersion(sampleRate: rate)
+        return "\(version.rawValue) Layer III" + (version == .mpeg25 ? " as LAME encodes it" : "")
     }
 
     /// Station and device names: 1–32 of `A-Z a-z 0-9 _ - .`, starting with a letter or digit
-    /// (the same rule as the control protocol's `station`).
+    /// (``StationName``, the control protocol's `station`).
     public static func name(_ s: String) -> String? {
-        let scalars = Array(s.unicodeScalars)
-        guard (1...nameMaximumLength).contains(scalars.count), isAlnum(scalars[0]),
-              scalars.allSatisfy(isNameCharacter) else {
+        guard StationName.isValid(s) else {
             return "\(quoted(s)) is not a name: use 1 to 32 characters of A-Z a-z 0-9 _ - ., starting with a letter or digit"
         }
         return nil
@@ -73,7 +45,7 @@ public enum ConfigRules {
     public static func template(_ s: String) -> String? {
         let scalars = Array(s.unicodeScalars)
         if scalars.isEmpty { return "must not be empty" }
-        if let bad = scalars.first(where: { !isNameCharacter($0) }) {
+        if let bad = scalars.first(where: { !ASCII.isNameCharacter($0) }) {
             return "\(quoted(s)) contains \(quoted(String(bad))): templates use only A-Z a-z 0-9 _ - ."
         }
         if scalars.count > templateMaximumLength {
@@ -84,7 +56,7 @@ public enum ConfigRules {
 
     /// server_ip: an IPv4 dotted quad (no leading zeros) or an IPv6 address (no brackets, no zone).
     public static func serverIP(_ s: String) -> String? {
-        isIPv4(s) || isIPv6(s) ? nil : "\(quoted(s)) is not an IPv4 or IPv6 address"
+        NetworkAddress.isIPv4(s) || NetworkAddress.isIPv6(s) ? nil : "\(quoted(s)) is not an IPv4 or IPv6 address"
     }
 
     /// metrics.listen: `"IPv4:PORT"` or `"[IPv6]:PORT"`, the port 1–65535, split; nil if malformed.
@@ -96,9 +68,9 @@ public enum ConfigRules {
               let port = Int(portText), (1...65535).contains(port) else { return nil }
         if host.hasPrefix("[") && host.hasSuffix("]") {
             host = String(host.dropFirst().dropLast())
-            return isIPv6(host) ? (host, port) : nil
+            return NetworkAddress.isIPv6(host) ? (host, port) : nil
         }
-        return isIPv4(host) ? (host, port) : nil
+        return NetworkAddress.isIPv4(host) ? (host, port) : nil
     }
 
     /// metrics.listen: the problem with it, or nil.
@@ -108,29 +80,10 @@ public enum ConfigRules {
             : nil
     }
 
-    public static func isIPv4(_ s: String) -> Bool {
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return false }
-        return parts.allSatisfy { part in
-            guard (1...3).contains(part.utf8.count), part.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }),
-                  let n = Int(part), n <= 255 else { return false }
-            return part.utf8.count == 1 || part.first != "0"
-        }
-    }
-
-    public static func isIPv6(_ s: String) -> Bool {
-        guard s.contains(":"), s.utf8.count <= 45,
-              s.unicodeScalars.allSatisfy({ $0.isASCII && (isAlnum($0) || $0 == ":" || $0 == ".") }) else {
-            return false
-        }
-        var address = in6_addr()
-        return inet_pton(AF_INET6, s, &address) == 1
-    }
-
     /// An absolute path without control characters; `maximum` bytes at most.
     public static func absolutePath(_ s: String, maximum: Int = pathMaximumLength) -> String? {
         if s.isEmpty { return "must not be empty" }
-        if s.unicodeScalars.contains(where: isControl) { return "\(quoted(s)) contains a control character" }
+        if ControlCharacter.occurs(in: s) { return "\(quoted(s)) contains a control character" }
         if !s.hasPrefix("/") { return "\(quoted(s)) is not an absolute path" }
         if s.utf8.count > maximum { return "\(quoted(s)) is longer than \(maximum) bytes" }
         return nil
@@ -180,7 +133,7 @@ public enum ConfigRules {
     public static func group(_ s: String) -> String? {
         let scalars = Array(s.unicodeScalars)
         guard (1...nameMaximumLength).contains(scalars.count), scalars[0] != "-",
-              scalars.allSatisfy(isNameCharacter) else {
+              scalars.allSatisfy(ASCII.isNameCharacter) else {
             return "\(quoted(s)) is not a group name: use 1 to 32 characters of A-Z a-z 0-9 _ - ., or a numeric gid"
         }
         return nil
@@ -189,35 +142,21 @@ public enum ConfigRules {
     /// An ALSA PCM name: 1–256 characters without control characters.
     public static func pcm(_ s: String) -> String? {
         if s.isEmpty { return "must not be empty" }
-        if s.unicodeScalars.contains(where: isControl) { return "\(quoted(s)) contains a control character" }
+        if ControlCharacter.occurs(in: s) { return "\(quoted(s)) contains a control character" }
         if s.unicodeScalars.count > pcmMaximumLength { return "is longer than \(pcmMaximumLength) characters" }
         return nil
     }
 
-    /// `s` in double quotes, with `"`, `\` and control characters escaped, for error lines.
+    /// `s` in double quotes for error lines: JSON string escaping (``JSONValue/quoted(_:)``),
+    /// C1 control characters as `\u0080`–`\u009f` too, so a line holds no control character.
     public static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if isControl(c) {
-                    let hex = String(c.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSONValue.appendEscaped(s, to: &out, also: ControlCharacter.isControl)
+        return out
     }
 
     /// `8000–48000`.
     static func range(_ r: ClosedRange<Int>) -> String { "\(r.lowerBound)–\(r.upperBound)" }
 
-    static func list(_ values: [Int]) -> String { values.map(String.init).joined(separator: ", ") }
+    static func list(_ values: [Int]) -> String { MP3Bitrates.list(values) }
 }

@@ -1,3 +1,5 @@
+import TapedeckVocabulary
+
 /// Finds what toml++ (the parser inside TOMLKit) cannot be given: input on which one of
 /// its assertions fails, which aborts the process. These are the places known (each
 /// found by the config fuzz target); a file with one is refused with a syntax error:
@@ -175,8 +177,7 @@ enum TOMLPreflight {
             case "\r": return "\\r"
             default:
                 if s.value < 0x20 || s.value == 0x7F || s.value >= 0x80 {
-                    let hex = String(s.value, radix: 16, uppercase: true)
-                    return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                    return "\\u" + ASCII.hex(s.value, digits: 4, uppercase: true)
                 }
                 return String(s)
             }

@@ -1,3 +1,5 @@
+import TapedeckVocabulary
+
 /// The daemon's configuration, validated as a whole: a value of this type is
 /// always complete and consistent (see `docs/configuration.md`).
 ///
@@ -108,11 +110,8 @@ public struct MetricsConfig: Sendable, Equatable {
     public var address: (host: String, port: Int)? { listen.flatMap(ConfigRules.listenAddress) }
 }
 
-/// A file format.
-public enum RecordingFormat: String, Sendable, CaseIterable {
-    case wav
-    case mp3
-}
+/// A file format (`[recording] format`): the vocabulary's ``AudioFormat``.
+public typealias RecordingFormat = AudioFormat
 
 /// `[recording] api_campaign_policy`: whether a call's campaign policy binds the API.
 /// `enforce` (default): under NEVER the API's START and BEGIN are refused, and the API's
@@ -125,8 +124,8 @@ public enum APICampaignPolicy: String, Sendable, CaseIterable {
 
 /// Defaults for recordings (`[recording]`).
 public struct RecordingDefaults: Sendable, Equatable {
-    public static let defaultTemplate = "FULLDATE_CUSTPHONE_AGENT"
-    public static let defaultStereoTemplate = "S_FULLDATE_CUSTPHONE_AGENT"
+    public static let defaultTemplate = FilenameTemplate.defaultRecording.template
+    public static let defaultStereoTemplate = FilenameTemplate.defaultStereo.template
     public static let defaultFileMode: UInt16 = 0o640
 
     public var format: RecordingFormat
@@ -192,13 +191,18 @@ public struct DeviceConfig: Sendable, Equatable {
     public var channels: Int
     /// Capture period in milliseconds, 5–100.
     public var periodMilliseconds: Int
+    /// Virtual devices only: a 16-bit PCM WAV file (absolute path) played in a loop instead
+    /// of the tones; nil: the tones.
+    public var speech: String?
 
-    public init(name: String, pcm: String, rate: Int = 8000, channels: Int = 2, periodMilliseconds: Int = 20) {
+    public init(name: String, pcm: String, rate: Int = 8000, channels: Int = 2, periodMilliseconds: Int = 20,
+                speech: String? = nil) {
         self.name = name
         self.pcm = pcm
         self.rate = rate
         self.channels = channels
         self.periodMilliseconds = periodMilliseconds
+        self.speech = speech
     }
 
     /// Whether this device is the built-in synthetic source.

@@ -1,15 +1,12 @@
 /// Validation rules for request parameters. Each returns nil when valid,
-/// else the reason (used in error messages).
+/// else the reason (used in error messages). The rules shared with the configuration
+/// (station names, addresses, URLs, control characters) are the vocabulary's.
 public enum FieldRules {
-    /// event_url: `http://` or `https://` and a host, printable ASCII without spaces, at most 2048 bytes.
+    /// event_url: `http://` or `https://` and a host, printable ASCII without spaces, at most
+    /// 2048 bytes (``HTTPURL``).
     public static func httpURL(_ s: String) -> String? {
-        let lower = s.lowercased()
-        guard s.utf8.count <= 2048, s.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }),
-              let scheme = ["http://", "https://"].first(where: lower.hasPrefix),
-              s.utf8.count > scheme.utf8.count, !s.dropFirst(scheme.count).hasPrefix("/") else {
-            return "must be an http:// or https:// URL with a host (printable ASCII, at most 2048 bytes)"
-        }
-        return nil
+        HTTPURL.problem(s) == nil ? nil
+            : "must be an http:// or https:// URL with a host (printable ASCII, at most 2048 bytes)"
     }
 
     /// agent_user: 1–20 characters of `A-Z a-z 0-9 _ - . @` (VICIdial's user is varchar(20)).
@@ -26,14 +23,10 @@ public enum FieldRules {
         digits(s, max: 20)
     }
 
-    /// station: 1–32 characters of `A-Z a-z 0-9 _ - .`, starting with a letter or digit.
+    /// station: 1–32 characters of `A-Z a-z 0-9 _ - .`, starting with a letter or digit (``StationName``).
     public static func station(_ s: String) -> String? {
-        let scalars = Array(s.unicodeScalars)
-        guard (1...32).contains(scalars.count), ASCII.isAlnum(scalars[0]),
-              scalars.allSatisfy({ ASCII.isAlnum($0) || "_-.".unicodeScalars.contains($0) }) else {
-            return "must be 1 to 32 characters of A-Z a-z 0-9 _ - ., starting with a letter or digit"
-        }
-        return nil
+        StationName.isValid(s) ? nil
+            : "must be 1 to 32 characters of A-Z a-z 0-9 _ - ., starting with a letter or digit"
     }
 
     /// agent_status and the agent_status function's value: 1–20 uppercase letters.
@@ -47,7 +40,7 @@ public enum FieldRules {
 
     /// agent_server: an IPv4 address, an IPv6 address (no brackets, no zone) or a hostname.
     public static func agentServer(_ s: String) -> String? {
-        if isIPv4(s) || isIPv6(s) || isHostname(s) { return nil }
+        if NetworkAddress.isIPv4(s) || NetworkAddress.isIPv6(s) || NetworkAddress.isHostname(s) { return nil }
         return "must be an IPv4 address, an IPv6 address or a hostname"
     }
 
@@ -59,65 +52,10 @@ public enum FieldRules {
         return nil
     }
 
-    /// Dotted quad, each part 0–255 without leading zeros (`010` is refused,
-    /// as it is ambiguous between octal and decimal readers).
-    public static func isIPv4(_ s: String) -> Bool {
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return false }
-        return parts.allSatisfy { part in
-            guard (1...3).contains(part.utf8.count), part.utf8.allSatisfy(ASCII.isDigit),
-                  let n = Int(part), n <= 255 else { return false }
-            return part.utf8.count == 1 || part.utf8.first != UInt8(ascii: "0")
-        }
-    }
-
-    /// RFC 4291 text form, including `::` compression and a trailing IPv4 part.
-    public static func isIPv6(_ s: String) -> Bool {
-        guard s.utf8.count >= 2, s.utf8.count <= 45, s.contains(":") else { return false }
-        let halves = s.components(separatedBy: "::")
-        guard halves.count <= 2 else { return false }
-        func groups(_ part: String, allowIPv4Tail: Bool) -> Int? {
-            if part.isEmpty { return 0 }
-            let items = part.split(separator: ":", omittingEmptySubsequences: false)
-            var count = 0
-            for (i, item) in items.enumerated() {
-                if i == items.count - 1, allowIPv4Tail, item.contains(".") {
-                    guard isIPv4(String(item)) else { return nil }
-                    count += 2
-                } else {
-                    guard (1...4).contains(item.utf8.count),
-                          item.utf8.allSatisfy({ ASCII.hexValue($0) != nil }) else { return nil }
-                    count += 1
-                }
-            }
-            return count
-        }
-        if halves.count == 1 {
-            return groups(halves[0], allowIPv4Tail: true) == 8
-        }
-        guard let left = groups(halves[0], allowIPv4Tail: false),
-              let right = groups(halves[1], allowIPv4Tail: true) else { return false }
-        return left + right <= 7
-    }
-
-    /// RFC 1123 hostname: labels of 1–63 `A-Z a-z 0-9 -` not starting or
-    /// ending with `-`, at most 253 characters, not all-numeric.
-    public static func isHostname(_ s: String) -> Bool {
-        guard (1...253).contains(s.utf8.count) else { return false }
-        let labels = s.split(separator: ".", omittingEmptySubsequences: false)
-        for label in labels {
-            guard (1...63).contains(label.utf8.count),
-                  label.unicodeScalars.allSatisfy({ ASCII.isAlnum($0) || $0 == "-" }),
-                  label.first != "-", label.last != "-" else { return false }
-        }
-        // A name of digits and dots only would be a (bad) IPv4 address.
-        return !s.utf8.allSatisfy { ASCII.isDigit($0) || $0 == UInt8(ascii: ".") }
-    }
-
     /// Call identifiers (call_id, campaign, ingroup): 1–max of `A-Z a-z 0-9 _ - .`.
     public static func identifier(_ s: String, max: Int) -> String? {
         guard (1...max).contains(s.unicodeScalars.count),
-              s.unicodeScalars.allSatisfy({ ASCII.isAlnum($0) || "_-.".unicodeScalars.contains($0) }) else {
+              s.unicodeScalars.allSatisfy(ASCII.isNameCharacter) else {
             return "must be 1 to \(max) characters of A-Z a-z 0-9 _ - ."
         }
         return nil
@@ -125,7 +63,7 @@ public enum FieldRules {
 
     /// Free text (vendor_lead_code): 1–max characters, no control characters.
     public static func printable(_ s: String, max: Int) -> String? {
-        guard (1...max).contains(s.count), !s.unicodeScalars.contains(where: TextField.isControl) else {
+        guard (1...max).contains(s.count), !ControlCharacter.occurs(in: s) else {
             return "must be 1 to \(max) characters without control characters"
         }
         return nil

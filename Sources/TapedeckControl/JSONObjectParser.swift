@@ -1,5 +1,5 @@
-/// A strict RFC 8259 parser for the JSON form of a request: one object whose
-/// values are strings or numbers.
+/// The JSON form of a request: one object whose values are strings or numbers, read by
+/// the vocabulary's strict ``JSONReader``.
 ///
 /// - Syntax errors (including trailing bytes after the object, lone
 ///   surrogates in `\u` escapes, raw control characters in strings, nesting
@@ -16,16 +16,21 @@ public enum JSONObjectParser {
     static let maximumNumberLength = 40
 
     public static func parse(_ string: String) -> Result<Parameters, ControlError> {
-        var parser = Parser(bytes: Array(string.utf8))
+        var reader = JSONReader(string, maximumDepth: maximumDepth)
         do {
-            parser.skipWhitespace()
-            guard parser.peek() == UInt8(ascii: "{") else {
+            reader.skipWhitespace()
+            guard reader.peek() == UInt8(ascii: "{") else {
                 throw ControlError.invalidJSON("expected an object")
             }
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            guard parser.isAtEnd else {
-                throw ControlError.invalidJSON("unexpected data after the object at byte \(parser.index + 1)")
+            let value: JSONValue
+            do throws(JSONSyntaxError) {
+                value = try reader.readValue()
+            } catch {
+                throw ControlError.invalidJSON(error.message)
+            }
+            reader.skipWhitespace()
+            guard reader.isAtEnd else {
+                throw ControlError.invalidJSON("unexpected data after the object at byte \(reader.index + 1)")
             }
             guard case .object(let members) = value else {
                 throw ControlError.invalidJSON("expected an object")
@@ -51,180 +56,6 @@ public enum JSONObjectParser {
             return .failure(failure)
         } catch {
             return .failure(.invalidJSON("\(error)"))
-        }
-    }
-
-    indirect enum Value {
-        case string(String)
-        case number(String)
-        case bool(Bool)
-        case null
-        case array([Value])
-        case object([(String, Value)])
-    }
-
-    struct Parser {
-        let bytes: [UInt8]
-        var index = 0
-
-        var isAtEnd: Bool { index >= bytes.count }
-        func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
-
-        mutating func skipWhitespace() {
-            while let b = peek(), b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { index += 1 }
-        }
-
-        func error(_ what: String) -> ControlError {
-            isAtEnd ? .invalidJSON("\(what) at end of input") : .invalidJSON("\(what) at byte \(index + 1)")
-        }
-
-        mutating func expect(_ byte: UInt8, _ what: String) throws(ControlError) {
-            skipWhitespace()
-            guard peek() == byte else { throw error("expected \(what)") }
-            index += 1
-        }
-
-        mutating func parseValue(depth: Int) throws(ControlError) -> Value {
-            guard depth < JSONObjectParser.maximumDepth else { throw error("nesting too deep") }
-            skipWhitespace()
-            guard let b = peek() else { throw error("expected a value") }
-            switch b {
-            case UInt8(ascii: "{"):
-                index += 1
-                var members: [(String, Value)] = []
-                skipWhitespace()
-                if peek() == UInt8(ascii: "}") { index += 1; return .object(members) }
-                while true {
-                    skipWhitespace()
-                    guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
-                    let key = try parseString()
-                    try expect(UInt8(ascii: ":"), "':'")
-                    let value = try parseValue(depth: depth + 1)
-                    members.append((key, value))
-                    skipWhitespace()
-                    if peek() == UInt8(ascii: ",") { index += 1; continue }
-                    if peek() == UInt8(ascii: "}") { index += 1; return .object(members) }
-                    throw error("expected ',' or '}'")
-                }
-            case UInt8(ascii: "["):
-                index += 1
-                var elements: [Value] = []
-                skipWhitespace()
-                if peek() == UInt8(ascii: "]") { index += 1; return .array(elements) }
-                while true {
-                    elements.append(try parseValue(depth: depth + 1))
-                    skipWhitespace()
-                    if peek() == UInt8(ascii: ",") { index += 1; continue }
-                    if peek() == UInt8(ascii: "]") { index += 1; return .array(elements) }
-                    throw error("expected ',' or ']'")
-                }
-            case UInt8(ascii: "\""):
-                return .string(try parseString())
-            case UInt8(ascii: "t"):
-                try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"):
-                try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"):
-                try literal("null"); return .null
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                return .number(try parseNumber())
-            default:
-                throw error("unexpected character")
-            }
-        }
-
-        mutating func literal(_ word: String) throws(ControlError) {
-            let w = Array(word.utf8)
-            guard bytes.count - index >= w.count, Array(bytes[index..<index + w.count]) == w else {
-                throw error("invalid literal")
-            }
-            index += w.count
-        }
-
-        mutating func parseNumber() throws(ControlError) -> String {
-            let start = index
-            if peek() == UInt8(ascii: "-") { index += 1 }
-            guard let first = peek(), ASCII.isDigit(first) else { throw error("invalid number") }
-            if first == UInt8(ascii: "0") {
-                index += 1
-            } else {
-                while let d = peek(), ASCII.isDigit(d) { index += 1 }
-            }
-            if peek() == UInt8(ascii: ".") {
-                index += 1
-                guard let d = peek(), ASCII.isDigit(d) else { throw error("invalid number") }
-                while let d = peek(), ASCII.isDigit(d) { index += 1 }
-            }
-            if let e = peek(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
-                index += 1
-                if let s = peek(), s == UInt8(ascii: "+") || s == UInt8(ascii: "-") { index += 1 }
-                guard let d = peek(), ASCII.isDigit(d) else { throw error("invalid number") }
-                while let d = peek(), ASCII.isDigit(d) { index += 1 }
-            }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
-        }
-
-        mutating func parseHex4() throws(ControlError) -> UInt32 {
-            guard bytes.count - index >= 4 else { throw error("invalid \\u escape") }
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                guard let h = ASCII.hexValue(bytes[index]) else { throw error("invalid \\u escape") }
-                value = value << 4 | UInt32(h)
-                index += 1
-            }
-            return value
-        }
-
-        mutating func parseString() throws(ControlError) -> String {
-            index += 1  // opening quote
-            var out: [UInt8] = []
-            while true {
-                guard let b = peek() else { throw error("unterminated string") }
-                switch b {
-                case UInt8(ascii: "\""):
-                    index += 1
-                    // The line was validated as UTF-8 and escapes produce valid scalars.
-                    return String(decoding: out, as: UTF8.self)
-                case UInt8(ascii: "\\"):
-                    index += 1
-                    guard let e = peek() else { throw error("unterminated string") }
-                    index += 1
-                    switch e {
-                    case UInt8(ascii: "\""): out.append(0x22)
-                    case UInt8(ascii: "\\"): out.append(0x5C)
-                    case UInt8(ascii: "/"): out.append(0x2F)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "u"):
-                        var code = try parseHex4()
-                        if (0xD800...0xDBFF).contains(code) {
-                            guard bytes.count - index >= 6,
-                                  bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                                throw error("lone surrogate in \\u escape")
-                            }
-                            index += 2
-                            let low = try parseHex4()
-                            guard (0xDC00...0xDFFF).contains(low) else { throw error("lone surrogate in \\u escape") }
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                        } else if (0xDC00...0xDFFF).contains(code) {
-                            throw error("lone surrogate in \\u escape")
-                        }
-                        guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
-                        out.append(contentsOf: Array(String(Character(scalar)).utf8))
-                    default:
-                        index -= 1
-                        throw error("invalid escape")
-                    }
-                case 0x00..<0x20:
-                    throw error("control character in string")
-                default:
-                    out.append(b)
-                    index += 1
-                }
-            }
         }
     }
 

@@ -84,7 +84,7 @@ public struct ReplyLine: Sendable, Hashable {
         case .json:
             let value = JSONValue.parse(line)
             word = value?["error"] != nil ? .error : value?["data"] != nil ? .success : nil
-            health = value?["data"]?["status"]?.stringValue.flatMap(HealthSnapshot.Status.init(rawValue:))
+            health = value?["data"]?["status"]?.string.flatMap(HealthSnapshot.Status.init(rawValue:))
         case .text:
             word = line.firstIndex(of: ":").flatMap { Word(rawValue: String(line[..<$0])) }
             beginsSeveralLines = word == nil && !line.isEmpty

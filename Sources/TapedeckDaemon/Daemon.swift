@@ -70,26 +70,17 @@ public final class Daemon: @unchecked Sendable {
         let counter = ActivitySink(report: activity)
         let metrics = Metrics()
         self.metrics = metrics
-        controller = Controller(settings: Self.settings(c, timeZone: timeZone), backend: EngineBackend(engine: engine), store: LogStore(log: log, webhooks: webhooks),
-                                events: FanOutSink([events, counter, MetricsSink(metrics: metrics), webhooks]))
+        controller = Controller(settings: Self.settings(c, timeZone: timeZone), backend: EngineBackend(engine: engine),
+                                store: LogStore(log: log, webhooks: webhooks),
+                                events: FanOutSink([events, counter, MetricsSink(metrics: metrics), webhooks]),
+                                scheduler: DispatchScheduler(), files: SpoolFiles())
         counter.controller = controller
-        // A lost device: its stations' recordings end (cause device_lost, files valid),
-        // station.down is sent; when it is reopened, station.up.
-        engine.startMonitor { [controller, events, webhooks] change in
+        // A lost device: the domain ends its stations' recordings and sends station.down;
+        // when it is reopened, station.up.
+        engine.startMonitor { [controller] change in
             switch change {
-            case .down(let device, let stations, let reason):
-                controller.endRecordings(onStations: Set(stations), cause: "device_lost")
-                for s in stations {
-                    let e = Event(.stationDown(station: s, device: device, reason: reason), createdAt: Date())
-                    events.publish(e)
-                    webhooks.publish(e)
-                }
-            case .up(let device, let stations):
-                for s in stations {
-                    let e = Event(.stationUp(station: s, device: device), createdAt: Date())
-                    events.publish(e)
-                    webhooks.publish(e)
-                }
+            case .down(let device, let stations, let reason): controller.deviceLost(stations: stations, device: device, reason: reason)
+            case .up(let device, let stations): controller.deviceRestored(stations: stations, device: device)
             }
         }
         let observer = Observer(metrics: metrics, engine: engine, controller: controller, events: events, webhooks: webhooks)
@@ -145,7 +136,8 @@ public final class Daemon: @unchecked Sendable {
             devices: c.devices.map {
                 EngineLayout.Device(name: $0.name, pcm: $0.pcm,
                                     format: CaptureFormat(sampleRate: $0.rate, channels: $0.channels,
-                                                          periodMilliseconds: $0.periodMilliseconds))
+                                                          periodMilliseconds: $0.periodMilliseconds),
+                                    speech: $0.speech)
             },
             stations: c.stations.map {
                 EngineLayout.Station(name: $0.name, device: $0.device, agentChannel: $0.agentChannel,
@@ -157,7 +149,7 @@ public final class Daemon: @unchecked Sendable {
     /// What the controller names, formats and limits recordings by.
     static func settings(_ c: TapedeckConfiguration, timeZone: TimeZone) -> ControllerSettings {
         var settings = ControllerSettings(
-            serverIP: c.serverIP, spool: c.spool, format: c.recording.format == .mp3 ? .mp3 : .wav,
+            serverIP: c.serverIP, spool: c.spool, format: c.recording.format,
             monoBitrate: c.recording.monoBitrate, stereoBitrate: c.recording.stereoBitrate,
             recordingTemplate: FilenameTemplate(c.recording.template),
             stereoTemplate: FilenameTemplate(c.recording.stereoTemplate),

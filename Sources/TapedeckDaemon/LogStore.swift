@@ -37,7 +37,7 @@ struct LogStore: RecordingStore {
         case .failed, .started: .failed
         }
         try log.complete(id: r.id, end: r.endTime ?? r.updatedAt, status: status,
-                         cause: CompletionCause(r.cause ?? "stopped"), durationSeconds: r.durationSeconds,
+                         cause: r.cause.map { EndCause($0) } ?? .stopped, durationSeconds: r.durationSeconds,
                          sizeBytes: r.sizeBytes, pausedSeconds: r.pausedSeconds ?? 0, maskedSeconds: r.maskedSeconds ?? 0,
                          framesLost: Int64(clamping: framesLost), error: r.failureReason, sha256: r.sha256,
                          repair: repair.map { RecordingCompletion.Repair(originalSHA256: $0.originalSHA256) },

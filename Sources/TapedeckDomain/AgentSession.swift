@@ -1,12 +1,15 @@
 import Foundation
-import TapedeckControl
 
 /// A logged-in agent: the station, the login's fields, the current call, and the
 /// recordings running.
 struct AgentSession: Sendable {
     var agent: AgentSnapshot
+    /// Identifies this login among the agent's logins.
+    let serial: Int
     /// Running recordings, oldest first.
     var recordings: [LiveRecording] = []
+    /// STARTs in flight: they count against the limits until they commit or roll back.
+    var reserved: [StartReservation] = []
     /// The call in progress (`call_start` … `call_end`).
     var call: CallContext?
 
@@ -15,6 +18,9 @@ struct AgentSession: Sendable {
     func active(_ function: RecordingFunction) -> [LiveRecording] {
         recordings.filter { $0.snapshot.function == function && !($0.origin == .campaign && $0.snapshot.kind == .stereo) }
     }
+
+    /// Recordings running or reserved: what the limits count.
+    var recordingCount: Int { recordings.count + reserved.count }
 }
 
 /// A call on an agent session, with its campaign's recording policy.

@@ -1,6 +1,4 @@
-import Dispatch
 import Foundation
-import TapedeckControl
 
 extension Controller {
     /// `call_start`: the call's fields name the files of recordings made during it; its
@@ -25,7 +23,7 @@ extension Controller {
                 if stereo { startCampaign(.stereoRecording, call, serial: serial, forced: false) }
             }
             if call.recordingDelay > 0 {
-                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(call.recordingDelay), execute: startPolicy)
+                scheduler.after(seconds: Double(call.recordingDelay), startPolicy)
             } else {
                 startPolicy()
             }

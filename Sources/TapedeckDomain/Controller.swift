@@ -1,6 +1,5 @@
 import Foundation
 import Synchronization
-import TapedeckControl
 
 /// The daemon's domain: who is logged in where, which recordings run, and what every
 /// command does. Commands from many connections arrive on many threads; state changes
@@ -11,6 +10,8 @@ public final class Controller: Sendable {
     let store: any RecordingStore
     let events: any EventSink
     let clock: @Sendable () -> Date
+    let scheduler: any Scheduler
+    let files: any RecordingFiles
     let state = Mutex(State())
 
     struct State: Sendable {
@@ -24,14 +25,30 @@ public final class Controller: Sendable {
         var accepting = true
         /// Numbers the calls, so a delayed campaign start knows its call is still on.
         var callSerial = 0
+        /// Numbers the logins, so a START that finishes after a logout knows its session is gone.
+        var loginSerial = 0
+        /// Numbers the reservations of STARTs in flight (see `StartReservation`).
+        var reservationSerial = 0
+        /// STARTs between their reservation and their end (committed or rolled back).
+        var startsInFlight = 0
+        /// How often each station's device was lost: a START in flight across a loss ends its recording.
+        var stationLosses: [String: Int] = [:]
+        /// Recordings that ended by themselves before their START committed (only kept
+        /// while STARTs are in flight): the START completes them.
+        var earlyEnds: [(handle: any RecordingHandle, result: FinishedRecording)] = []
     }
 
+    /// `scheduler` runs delayed campaign starts, `files` answers for the spool's names;
+    /// `clock` is the time every command, row and event is stamped with.
     public init(settings: ControllerSettings, backend: any RecordingBackend, store: any RecordingStore,
-                events: any EventSink, clock: @escaping @Sendable () -> Date = { Date() }) {
+                events: any EventSink, scheduler: any Scheduler, files: any RecordingFiles,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.currentSettings = Mutex(settings)
         self.backend = backend
         self.store = store
         self.events = events
+        self.scheduler = scheduler
+        self.files = files
         self.clock = clock
         backend.onAutoEnd { [weak self] handle, result in self?.autoEnded(handle, result) }
     }
@@ -74,7 +91,8 @@ public final class Controller: Sendable {
     }
 
     /// Stops taking new recordings and finalises every running one (cause `shutdown`).
-    /// Returns the recordings it completed.
+    /// Returns the recordings it completed. A START in flight completes its own recording
+    /// (cause `shutdown`); this returns once none is left.
     @discardableResult
     public func shutdown() -> [RecordingSnapshot] {
         let live: [LiveRecording] = state.withLock { s in
@@ -87,21 +105,9 @@ public final class Controller: Sendable {
             }
             return all
         }
-        return complete(live, cause: "shutdown")
-    }
-
-    /// Ends every recording on `stations` (their device was lost), with `cause`.
-    @discardableResult
-    public func endRecordings(onStations stations: Set<String>, cause: String) -> [RecordingSnapshot] {
-        let live: [LiveRecording] = state.withLock { s in
-            var all: [LiveRecording] = []
-            for key in s.sessions.keys where stations.contains(s.sessions[key]!.agent.station) {
-                all += s.sessions[key]!.recordings
-                s.sessions[key]!.recordings = []
-            }
-            return all
-        }
-        return complete(live, cause: cause)
+        let done = complete(live, cause: "shutdown")
+        while state.withLock({ $0.startsInFlight }) > 0 { Thread.sleep(forTimeInterval: 0.001) }
+        return done
     }
 
     // MARK: Agents
@@ -134,7 +140,8 @@ public final class Controller: Sendable {
             let agent = AgentSnapshot(agentUser: login.agentUser, station: login.station, sessionID: login.sessionID,
                                       agentServer: login.agentServer ?? settings.serverIP,
                                       agentStatus: login.agentStatus, loggedInAt: now)
-            s.sessions[login.agentUser] = AgentSession(agent: agent)
+            s.loginSerial += 1
+            s.sessions[login.agentUser] = AgentSession(agent: agent, serial: s.loginSerial)
             s.stationOwners[login.station] = login.agentUser
             return .success(agent)
         }

@@ -1,5 +1,5 @@
 import Foundation
-import TapedeckControl
+import TapedeckVocabulary
 
 /// What the controller needs of the configuration.
 public struct ControllerSettings: Sendable {

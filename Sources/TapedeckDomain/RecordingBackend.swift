@@ -1,8 +1,6 @@
-import TapedeckControl
-
 /// The audio side as the domain sees it: where a recording begins in a station's audio,
-/// starting its file, and finishing it. The daemon's backend is the capture engine; tests
-/// use fakes.
+/// starting its file, and finishing it. The daemon's backend is the capture engine;
+/// Tests/TapedeckDomainTests has an in-memory one (`FakeBackend`).
 public protocol RecordingBackend: Sendable {
     /// Why `station` cannot record now (its device is down), or nil when it can.
     func unavailability(of station: String) -> String?

@@ -1,8 +1,8 @@
 import Foundation
-import TapedeckControl
 
 /// The recording log as the domain uses it: a row when a recording starts, completed
-/// when it ends. The daemon's store is SQLite; tests use an in-memory one.
+/// when it ends. The daemon's store is SQLite (`LogStore`); Tests/TapedeckDomainTests has
+/// an in-memory one (`MemoryStore`). The controller never calls it under its lock.
 public protocol RecordingStore: Sendable {
     /// Writes the row of a recording that starts now and returns its new recording_id.
     func insertStarted(_ recording: RecordingSnapshot) throws -> Int64

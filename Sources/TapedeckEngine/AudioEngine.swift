@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -83,7 +84,12 @@ public final class AudioEngine: @unchecked Sendable {
         let capture: any CaptureControl
         let realtime: Bool
         if device.pcm == VirtualCaptureSource.deviceName {
-            let c = DeviceCapture(source: VirtualCaptureSource(format: device.format), taps: taps)
+            let source = if let path = device.speech {
+                VirtualCaptureSource(format: device.format, speech: try VirtualSpeech(path: path, sampleRate: device.format.sampleRate))
+            } else {
+                VirtualCaptureSource(format: device.format)
+            }
+            let c = DeviceCapture(source: source, taps: taps)
             realtime = try c.start(name: "cap-\(device.name)")
             capture = c
         } else {

@@ -1,4 +1,5 @@
 import TapedeckAudio
+import TapedeckSystem
 
 /// A device's capture thread, whatever its source type.
 protocol CaptureControl: AnyObject, Sendable {

@@ -1,3 +1,4 @@
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -65,9 +66,8 @@ public struct DirectoryWalker: Sendable {
         var subdirs: [String] = []
         for name in names {
             let path = join(dir, name)
-            var st = stat()
-            guard lstat(path, &st) == 0 else { continue }
-            let type = st.st_mode & S_IFMT
+            guard case .success(let st) = FileStatus.of(path, followLinks: false) else { continue }
+            let type = st.type
             if type == S_IFDIR {
                 if recursive { subdirs.append(name) }
             } else if type == S_IFREG || (type == S_IFLNK && isRegularFile(path)) {
@@ -82,13 +82,10 @@ public struct DirectoryWalker: Sendable {
     }
 
     private func isDirectory(_ path: String, followLinks: Bool) -> Bool {
-        var st = stat()
-        let r = followLinks ? stat(path, &st) : lstat(path, &st)
-        return r == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+        (try? FileStatus.of(path, followLinks: followLinks).get())?.isDirectory ?? false
     }
 
     private func isRegularFile(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        (try? FileStatus.of(path).get())?.isRegularFile ?? false
     }
 }

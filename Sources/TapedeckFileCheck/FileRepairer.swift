@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import TapedeckSystem
 
 /// Repairs WAV/RF64 and MP3 files (see docs/validate.md for the rules).
 /// The planned result is inspected first (through a read-only view of the
@@ -100,16 +96,17 @@ public enum FileRepairer {
         let temp = try RepairWriter.write(plan, from: source, inDirectory: dir, name: name)
         var after = FileInspector.inspect(path: temp)
         guard isBetter(after, than: before) else {
-            unlink(temp)
+            FileSystem.remove(temp)
             outcome.refusal = notBetter(after)
             return outcome
         }
-        guard rename(temp, destination) == 0 else {
-            let e = errno
-            unlink(temp)
-            throw RepairError(path: destination, message: "cannot rename repaired file into place: \(String(cString: strerror(e)))")
+        do throws(FileError) {
+            try FileSystem.rename(temp, to: destination)
+        } catch {
+            FileSystem.remove(temp)
+            throw RepairError(path: destination, message: "cannot rename repaired file into place: \(error.errno)")
         }
-        RepairWriter.syncDirectory(dir)
+        FileSystem.syncDirectory(of: destination)
         after.path = destination
         outcome.status = .repaired
         outcome.destination = destination
@@ -139,19 +136,19 @@ enum RepairWriter {
     /// Returns the temporary file's path, fsynced and with the original's
     /// permissions; removes it and throws on any error.
     static func write(_ plan: RepairPlan, from source: RandomAccessFile, inDirectory dir: String, name: String) throws -> String {
-        var template = Array(((dir.hasSuffix("/") ? dir : dir + "/") + ".\(name).repair-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        let temp = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard fd >= 0 else {
-            throw RepairError(path: dir, message: "cannot create a temporary file: \(String(cString: strerror(errno)))")
+        let fd: FileDescriptor
+        do throws(FileError) {
+            fd = try FileDescriptor.createTemporary(in: dir, prefix: ".\(name).repair-")
+        } catch {
+            throw RepairError(path: dir, message: "cannot create a temporary file: \(error.errno)")
         }
+        let temp = fd.path
         var ok = false
         defer {
-            close(fd)
-            if !ok { unlink(temp) }
+            try? fd.close()
+            if !ok { FileSystem.remove(temp) }
         }
-        var st = stat()
-        if fstat(source.fd, &st) == 0 { fchmod(fd, st.st_mode & 0o7777) }
+        if let st = source.currentStatus { try? fd.setMode(st.permissions) }
         var out = 0
         for range in plan.ranges {
             var done = 0
@@ -168,33 +165,22 @@ enum RepairWriter {
         for patch in plan.patches {
             try writeAll(fd, patch.bytes, at: patch.outputOffset, path: temp)
         }
-        guard fsync(fd) == 0 else {
-            throw RepairError(path: temp, message: "fsync failed: \(String(cString: strerror(errno)))")
-        }
+        try sync(fd)
         ok = true
         return temp
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int, path: String) throws {
-        guard !bytes.isEmpty else { return }
-        var done = 0
-        try bytes.withUnsafeBytes { raw in
-            while done < raw.count {
-                let r = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
-                if r < 0 {
-                    if errno == EINTR { continue }
-                    throw RepairError(path: path, message: "write failed: \(String(cString: strerror(errno)))")
-                }
-                done += r
-            }
+    static func writeAll(_ fd: FileDescriptor, _ bytes: [UInt8], at offset: Int, path: String) throws {
+        do throws(FileError) {
+            try fd.write(bytes, at: offset)
+        } catch {
+            throw RepairError(path: path, message: "write failed: \(error.errno)")
         }
     }
 
-    static func syncDirectory(_ dir: String) {
-        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
+    static func sync(_ fd: FileDescriptor) throws {
+        do throws(FileError) { try fd.sync() } catch {
+            throw RepairError(path: fd.path, message: "fsync failed: \(error.errno)")
         }
     }
 }

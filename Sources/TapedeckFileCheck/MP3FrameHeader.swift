@@ -1,8 +1,8 @@
+import TapedeckVocabulary
+
 /// A decoded MPEG audio Layer III frame header (4 bytes).
 struct MP3FrameHeader: Sendable, Equatable {
-    enum Version: String, Sendable {
-        case mpeg1 = "MPEG-1", mpeg2 = "MPEG-2", mpeg25 = "MPEG-2.5"
-    }
+    typealias Version = MPEGVersion
 
     enum ChannelMode: UInt8, Sendable {
         case stereo = 0, jointStereo = 1, dualChannel = 2, mono = 3
@@ -21,24 +21,12 @@ struct MP3FrameHeader: Sendable, Equatable {
     let byte2: UInt8
     let byte3: UInt8
 
-    static let mpeg1Bitrates = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
-    static let mpeg2Bitrates = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
-
     var channels: Int { channelMode == .mono ? 1 : 2 }
-    var samplesPerFrame: Int { version == .mpeg1 ? 1152 : 576 }
+    var samplesPerFrame: Int { version.samplesPerFrame }
     /// Whole frame length in bytes, header included.
-    var frameLength: Int {
-        (version == .mpeg1 ? 144_000 : 72_000) * bitrateKbps / sampleRate + (padding ? 1 : 0)
-    }
+    var frameLength: Int { version.frameLength(bitrateKbps: bitrateKbps, sampleRate: sampleRate, padding: padding) }
     /// Side information length, which follows the header (and CRC).
-    var sideInfoLength: Int {
-        switch (version, channelMode) {
-        case (.mpeg1, .mono): return 17
-        case (.mpeg1, _): return 32
-        case (_, .mono): return 9
-        default: return 17
-        }
-    }
+    var sideInfoLength: Int { version.sideInfoLength(channels: channels) }
 
     /// Same stream: version, sample rate, mono-ness and CRC use agree.
     func isCompatible(with other: MP3FrameHeader) -> Bool {
@@ -74,26 +62,15 @@ struct MP3FrameHeader: Sendable, Equatable {
         let versionBits = (b1 >> 3) & 0x3
         let layerBits = (b1 >> 1) & 0x3
         guard layerBits == 0x1 else { return nil }  // Layer III only
-        let version: Version
-        switch versionBits {
-        case 0: version = .mpeg25
-        case 2: version = .mpeg2
-        case 3: version = .mpeg1
-        default: return nil
-        }
+        guard let version = Version(headerBits: versionBits) else { return nil }
         let bitrateIndex = Int(b2 >> 4)
         let rateIndex = Int((b2 >> 2) & 0x3)
         guard bitrateIndex != 0, bitrateIndex != 15, rateIndex != 3 else { return nil }
         guard b3 & 0x3 != 2 else { return nil }  // reserved emphasis
         self.version = version
         self.hasCRC = b1 & 0x1 == 0
-        self.bitrateKbps = (version == .mpeg1 ? Self.mpeg1Bitrates : Self.mpeg2Bitrates)[bitrateIndex]
-        let base = [44100, 48000, 32000][rateIndex]
-        switch version {
-        case .mpeg1: self.sampleRate = base
-        case .mpeg2: self.sampleRate = base / 2
-        case .mpeg25: self.sampleRate = base / 4
-        }
+        self.bitrateKbps = version.layer3Bitrates[bitrateIndex - 1]
+        self.sampleRate = version.sampleRates[rateIndex]
         self.padding = (b2 >> 1) & 0x1 == 1
         self.channelMode = ChannelMode(rawValue: b3 >> 6) ?? .stereo
         self.byte1 = b1

@@ -1,3 +1,5 @@
+import TapedeckVocabulary
+
 /// Checks an MP3 file: tags, the Layer III frame chain, consistency across
 /// frames, frame CRCs and the Xing/Info/LAME or VBRI tag against the stream.
 /// Streams the file through a fixed-size window.
@@ -109,7 +111,7 @@ enum MP3Inspector {
                 segments[segments.count - 1].frames += 1
                 frameBytes += h.frameLength
                 if L.xing?.lame != nil {
-                    musicCRC = CRC16.lame(try reader.bytes(at: offset, count: h.frameLength), initial: musicCRC)
+                    musicCRC = CRC16.arc(try reader.bytes(at: offset, count: h.frameLength), initial: musicCRC)
                 }
                 bitrates.insert(h.bitrateKbps)
                 if h.hasCRC {

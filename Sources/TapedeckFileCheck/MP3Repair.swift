@@ -1,3 +1,5 @@
+import TapedeckVocabulary
+
 /// Plans the repair of an MP3 file: keeps the tags and every frame of the
 /// chain, drops garbage and a truncated last frame, and rewrites a wrong
 /// Xing/Info tag (frame and byte counts, table of contents, VBR/CBR name,
@@ -67,7 +69,7 @@ enum MP3Repair {
                     sampleIndex += 1
                 }
                 if rewriteTag && L.xing?.lame != nil {
-                    musicCRC = CRC16.lame(try reader.bytes(at: offset, count: h.frameLength), initial: musicCRC)
+                    musicCRC = CRC16.arc(try reader.bytes(at: offset, count: h.frameLength), initial: musicCRC)
                 }
                 plan.copy(offset, h.frameLength)
                 outOffset += h.frameLength
@@ -114,7 +116,7 @@ enum MP3Repair {
                 }
                 ByteFields.putBE32(UInt32(clamping: bytes), into: &frame, at: p + 28)
                 ByteFields.putBE16(musicCRC, into: &frame, at: p + 32)
-                ByteFields.putBE16(CRC16.lame(frame[0..<(p + 34)]), into: &frame, at: p + 34)
+                ByteFields.putBE16(CRC16.arc(frame[0..<(p + 34)]), into: &frame, at: p + 34)
             }
             if h.hasCRC, frame.count >= 6 + h.sideInfoLength {
                 var crc = CRC16.mpeg(frame[2..<4])

@@ -1,3 +1,4 @@
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,7 +12,17 @@ public struct FileCheckIOError: Error, Sendable, CustomStringConvertible {
     public let errnoCode: Int32
 
     public var description: String {
-        "\(operation) \(path): \(String(cString: strerror(errnoCode)))"
+        "\(operation) \(path): \(Errno(errnoCode))"
+    }
+
+    init(path: String, operation: String, errnoCode: Int32) {
+        self.path = path
+        self.operation = operation
+        self.errnoCode = errnoCode
+    }
+
+    init(_ error: FileError, operation: String) {
+        self.init(path: error.path, operation: operation, errnoCode: error.errno.rawValue)
     }
 }
 
@@ -19,7 +30,8 @@ public struct FileCheckIOError: Error, Sendable, CustomStringConvertible {
 /// here ever loads a whole file.
 final class RandomAccessFile {
     let path: String
-    let fd: Int32
+    /// The open file; nil for a view of a planned repair.
+    let file: FileDescriptor?
     /// Size at open time; all bounds are checked against it.
     let size: Int
     /// Set for a view of a planned repair: reads go through the plan.
@@ -28,7 +40,7 @@ final class RandomAccessFile {
     /// The file `plan` would make from `source`, read without writing it.
     init(viewOf plan: RepairPlan, over source: RandomAccessFile) {
         path = source.path
-        fd = -1
+        file = nil
         size = plan.outputSize
         planned = (source, plan)
     }
@@ -39,33 +51,44 @@ final class RandomAccessFile {
         // (opening a FIFO for reading blocks until a writer appears) and
         // again on the descriptor, opened non-blocking so that a FIFO put
         // in the file's place in between cannot block either.
-        var st = stat()
-        guard stat(path, &st) == 0 else { throw FileCheckIOError(path: path, operation: "cannot stat", errnoCode: errno) }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
+        var st: FileStatus
+        switch FileStatus.of(path) {
+        case .success(let s): st = s
+        case .failure(let e): throw FileCheckIOError(path: path, operation: "cannot stat", errnoCode: e.rawValue)
+        }
+        if st.isDirectory {
             throw FileCheckIOError(path: path, operation: "cannot read", errnoCode: EISDIR)
         }
-        if let kind = NotRegularFileError.kind(st.st_mode) { throw NotRegularFileError(path: path, kind: kind) }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        guard fd >= 0 else { throw FileCheckIOError(path: path, operation: "cannot open", errnoCode: errno) }
-        guard fstat(fd, &st) == 0 else {
-            let e = errno
-            close(fd)
-            throw FileCheckIOError(path: path, operation: "cannot stat", errnoCode: e)
+        if let kind = NotRegularFileError.kind(st.mode) { throw NotRegularFileError(path: path, kind: kind) }
+        let file: FileDescriptor
+        do throws(FileError) {
+            file = try FileDescriptor.open(path, .readOnly, options: [.nonBlocking, FileDescriptor.OpenOptions(rawValue: O_NOCTTY)])
+        } catch {
+            throw FileCheckIOError(error, operation: "cannot open")
         }
-        if let kind = NotRegularFileError.kind(st.st_mode) {
-            close(fd)
+        do throws(FileError) {
+            st = try file.status()
+        } catch {
+            try? file.close()
+            throw FileCheckIOError(error, operation: "cannot stat")
+        }
+        if let kind = NotRegularFileError.kind(st.mode) {
+            try? file.close()
             throw NotRegularFileError(path: path, kind: kind)
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
+        if st.isDirectory {
+            try? file.close()
             throw FileCheckIOError(path: path, operation: "cannot read", errnoCode: EISDIR)
         }
-        self.fd = fd
-        self.size = Int(st.st_size)
+        self.file = file
+        self.size = st.size
         self.planned = nil
     }
 
-    deinit { if planned == nil { close(fd) } }
+    deinit { try? file?.close() }
+
+    /// What fstat says of the open file now (nil for a view of a plan, or when it fails).
+    var currentStatus: FileStatus? { try? file?.status() }
 
     /// Reads up to `count` bytes at `offset`; fewer at the end of the file,
     /// none when `offset` is outside the file.
@@ -73,14 +96,16 @@ final class RandomAccessFile {
         guard offset >= 0, count > 0, offset < size else { return [] }
         let n = min(count, size - offset)
         if let planned { return try planned.plan.read(from: planned.source, at: offset, count: n) }
+        guard let file else { return [] }
         var buffer = [UInt8](repeating: 0, count: n)
         var done = 0
         try buffer.withUnsafeMutableBytes { raw in
             while done < n {
-                let r = pread(fd, raw.baseAddress! + done, n - done, off_t(offset + done))
-                if r < 0 {
-                    if errno == EINTR { continue }
-                    throw FileCheckIOError(path: path, operation: "cannot read", errnoCode: errno)
+                let r: Int
+                do throws(FileError) {
+                    r = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[done...]), at: offset + done)
+                } catch {
+                    throw FileCheckIOError(error, operation: "cannot read")
                 }
                 if r == 0 { break }
                 done += r

@@ -1,7 +1,6 @@
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 extension RepairWriter {
@@ -18,30 +17,30 @@ extension RepairWriter {
     /// new length).
     static func applyInPlace(_ plan: RepairPlan, to source: RandomAccessFile) throws -> Bool {
         precondition(plan.isPrefixOfOriginal)
-        let fd = open(source.path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var mine = stat(), inspected = stat()
-        guard fstat(fd, &mine) == 0, fstat(source.fd, &inspected) == 0,
-              (mine.st_mode & S_IFMT) == S_IFREG,
-              mine.st_dev == inspected.st_dev, mine.st_ino == inspected.st_ino,
-              Int(mine.st_size) == source.size else { return false }
+        guard let fd = try? FileDescriptor.open(source.path, .writeOnly,
+                                                options: [.nonBlocking, FileDescriptor.OpenOptions(rawValue: O_NOCTTY)])
+        else { return false }
+        defer { try? fd.close() }
+        guard let mine = try? fd.status(), let inspected = source.currentStatus,
+              mine.isRegularFile,
+              mine.device == inspected.device, mine.inode == inspected.inode,
+              mine.size == source.size else { return false }
         let oldSize = source.size
         let newSize = plan.outputSize
         for patch in plan.patches where patch.outputOffset < oldSize {
             let inside = min(patch.bytes.count, oldSize - patch.outputOffset)
             try writeAll(fd, Array(patch.bytes[0..<inside]), at: patch.outputOffset, path: source.path)
         }
-        if newSize != oldSize, ftruncate(fd, off_t(newSize)) != 0 {
-            throw RepairError(path: source.path, message: "cannot truncate to \(newSize) bytes: \(String(cString: strerror(errno)))")
+        if newSize != oldSize {
+            do throws(FileError) { try fd.truncate(to: newSize) } catch {
+                throw RepairError(path: source.path, message: "cannot truncate to \(newSize) bytes: \(error.errno)")
+            }
         }
         for patch in plan.patches where patch.outputOffset + patch.bytes.count > oldSize {
             let from = max(0, oldSize - patch.outputOffset)
             try writeAll(fd, Array(patch.bytes[from...]), at: patch.outputOffset + from, path: source.path)
         }
-        guard fsync(fd) == 0 else {
-            throw RepairError(path: source.path, message: "fsync failed: \(String(cString: strerror(errno)))")
-        }
+        try sync(fd)
         return true
     }
 }

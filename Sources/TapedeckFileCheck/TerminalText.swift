@@ -1,9 +1,10 @@
-/// Text made safe for a terminal: control characters (C0, DEL, C1) are
-/// shown as escapes, so a file name holding ESC cannot drive the terminal
-/// and one holding a newline cannot forge a row. `\n`, `\r` and `\t` are
-/// written as such, other control characters as `\xHH` (C0 and DEL) or
-/// `\u{HH}` (C1), and a backslash as `\\` so that the escaping is
-/// unambiguous.
+import TapedeckVocabulary
+
+/// Text made safe for a terminal: control characters (``ControlCharacter``: C0, DEL,
+/// C1, U+2028, U+2029) are shown as escapes, so a file name holding ESC cannot drive the
+/// terminal and one holding a newline cannot forge a row. `\n`, `\r` and `\t` are
+/// written as such, other control characters as `\xHH` (C0 and DEL) or `\u{HH}` (C1,
+/// `\u{2028}`), and a backslash as `\\` so that the escaping is unambiguous.
 public enum TerminalText {
     public static func escaped(_ s: String) -> String {
         guard s.unicodeScalars.contains(where: needsEscape) else { return s }
@@ -16,9 +17,9 @@ public enum TerminalText {
             case "\t": out += "\\t"
             default:
                 if u.value < 0x20 || u.value == 0x7F {
-                    out += "\\x" + hex(u.value)
-                } else if (0x80...0x9F).contains(u.value) {
-                    out += "\\u{" + hex(u.value) + "}"
+                    out += "\\x" + ASCII.hex(u.value, digits: 2, uppercase: true)
+                } else if ControlCharacter.isControl(u) {
+                    out += "\\u{" + ASCII.hex(u.value, digits: 2, uppercase: true) + "}"
                 } else {
                     out.unicodeScalars.append(u)
                 }
@@ -28,11 +29,6 @@ public enum TerminalText {
     }
 
     private static func needsEscape(_ u: Unicode.Scalar) -> Bool {
-        u == "\\" || u.value < 0x20 || (0x7F...0x9F).contains(u.value)
-    }
-
-    private static func hex(_ v: UInt32) -> String {
-        let h = String(v, radix: 16, uppercase: true)
-        return h.count == 1 ? "0" + h : h
+        u == "\\" || ControlCharacter.isControl(u)
     }
 }

@@ -1,3 +1,5 @@
+import TapedeckVocabulary
+
 /// The Xing/Info VBR header (with its optional LAME extension) or the
 /// Fraunhofer VBRI header that encoders put in the first frame of an MP3.
 struct XingTag: Sendable {
@@ -34,7 +36,7 @@ struct XingTag: Sendable {
         static func ffmpegStyleCRC(_ frame: [UInt8], crcFieldAt p: Int) -> UInt16 {
             var span = [UInt8](repeating: 0, count: ffmpegCRCSpan)
             for i in 0..<min(ffmpegCRCSpan, frame.count) where i != p && i != p + 1 { span[i] = frame[i] }
-            return CRC16.lame(span)
+            return CRC16.arc(span)
         }
     }
 
@@ -100,7 +102,7 @@ struct XingTag: Sendable {
                         encoderDelay: Int(d0) << 4 | Int(d1 >> 4),
                         encoderPadding: Int(d1 & 0x0F) << 8 | Int(d2),
                         musicLength: music, musicCRC: musicCRC, storedCRC: crc,
-                        computedCRC: CRC16.lame(frame[0..<(p + 34)]),
+                        computedCRC: CRC16.arc(frame[0..<(p + 34)]),
                         ffmpegCRC: LAMEExtension.ffmpegStyleCRC(Array(frame[0..<length]), crcFieldAt: p + 34))
                 }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -149,9 +150,8 @@ public struct JournalLogHandler: LogHandler {
         guard let value = environment["JOURNAL_STREAM"] else { return .plain }
         let parts = value.split(separator: ":")
         guard parts.count == 2, let dev = UInt64(parts[0]), let ino = UInt64(parts[1]) else { return .plain }
-        var st = stat()
-        guard fstat(fileDescriptor, &st) == 0 else { return .plain }
-        return UInt64(st.st_dev) == dev && UInt64(st.st_ino) == ino ? .journal : .plain
+        guard let st = FileStatus.of(descriptor: fileDescriptor) else { return .plain }
+        return st.device == dev && st.inode == ino ? .journal : .plain
     }
 
     private static let writeLock = NSLock()

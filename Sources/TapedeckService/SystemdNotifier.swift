@@ -1,10 +1,7 @@
 import Foundation
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The service manager's notification protocol (sd_notify(3)) spoken directly, without
@@ -167,60 +164,32 @@ public struct SystemdNotifier: Sendable {
     }
 
     static func monotonicMicroseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1_000
-    }
-
-    /// Fills a `sockaddr_un` for `address`; returns its length, or nil when the name is too long.
-    static func withSocketAddress<R>(_ address: Address,
-                                     _ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R? {
-        var sun = sockaddr_un()
-        sun.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: sun.sun_path)
-        let pathOffset = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)!
-        let bytes: [UInt8]
-        switch address {
-        case .path(let p):
-            bytes = Array(p.utf8) + [0]              // NUL-terminated
-        case .abstract(let name):
-            bytes = [0] + Array(name.utf8)            // leading NUL, length counts exactly
-        }
-        guard bytes.count <= capacity else { return nil }
-        withUnsafeMutableBytes(of: &sun.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-        }
-        let length = socklen_t(pathOffset + bytes.count)
-        return withUnsafePointer(to: &sun) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) }
-        }
+        MonotonicClock.nanoseconds() / 1_000
     }
 
     /// One datagram to `address`. The send may wait at most two seconds for a busy
     /// receiver, so a wedged service manager cannot hang the caller.
     static func send(_ message: String, to address: Address) -> Delivery {
-        #if canImport(Glibc) || canImport(Musl)
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        #else
-        let fd = socket(AF_UNIX, SOCK_DGRAM, 0)
-        #endif
-        if fd < 0 { return .failed(errno: errno) }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        #if canImport(Glibc) || canImport(Musl)
-        let flags = Int32(MSG_NOSIGNAL)
-        #else
-        let flags: Int32 = 0
-        #endif
-        let payload = Array(message.utf8)
-        let result: Int? = withSocketAddress(address) { sa, len in
-            payload.withUnsafeBytes { buf in
-                sendto(fd, buf.baseAddress, buf.count, flags, sa, len)
-            }
+        let socket: Socket
+        do throws(Errno) { socket = try Socket.open(domain: AF_UNIX, type: SOCK_DGRAM) } catch {
+            return .failed(errno: error.rawValue)
         }
-        guard let sent = result else { return .failed(errno: ENAMETOOLONG) }
-        if sent < 0 { return .failed(errno: errno) }
+        defer { socket.close() }
+        socket.setSendTimeout(seconds: 2)
+        do throws(Errno) {
+            try socket.send(datagram: Array(message.utf8), to: address.unixAddress)
+        } catch {
+            return .failed(errno: error.rawValue)
+        }
         return .sent
+    }
+}
+
+extension SystemdNotifier.Address {
+    var unixAddress: UnixAddress {
+        switch self {
+        case .path(let p): return .path(p)
+        case .abstract(let name): return .abstract(name)
+        }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Logging
 import TapedeckAudio
+import TapedeckSystem
+import TapedeckVocabulary
 #if canImport(Glibc)
 import Glibc
 #endif

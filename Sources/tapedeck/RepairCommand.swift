@@ -4,6 +4,7 @@ import TapedeckAudio
 import TapedeckConfig
 import TapedeckFileCheck
 import TapedeckLog
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -49,16 +50,14 @@ struct Repair: ParsableCommand {
     func run() throws {
         let files = FileCheckCLI.checkedPaths(self.files, command: "repair")
         if let output {
-            var st = stat()
-            guard stat(output, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            guard (try? FileStatus.of(output).get())?.isDirectory == true else {
                 FileCheckCLI.usageError("repair: --output \(output): not a directory")
             }
         }
         let log = openLog()
         var failed = false
         for path in files {
-            var st = stat()
-            if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            if (try? FileStatus.of(path).get())?.isDirectory == true {
                 print(TerminalText.escaped("\(path): refused: is a directory (repair takes files)"))
                 failed = true
                 continue
@@ -157,10 +156,13 @@ enum RecordedRepair {
     /// Records the repair just made of `path`: its new SHA-256 and size, and who made it.
     static func record(_ path: String, _ checked: Checked, in log: RecordingLog) throws -> RepairRecord {
         let after = try FileDigest.sha256(path: path)
-        var st = stat()
-        guard stat(path, &st) == 0 else { throw FileError(operation: "stat", path: path, errno: .current) }
+        let st: FileStatus
+        switch FileStatus.of(path) {
+        case .success(let s): st = s
+        case .failure(let e): throw FileError(operation: "stat", path: path, errno: e)
+        }
         return try log.recordRepair(recordingID: checked.file.recordingID, before: checked.sha256, after: after,
-                                    sizeBytes: Int64(st.st_size), tool: "tapedeck repair", by: userName())
+                                    sizeBytes: Int64(st.size), tool: "tapedeck repair", by: userName())
     }
 
     /// The login name of the user running this, or `uid N`.

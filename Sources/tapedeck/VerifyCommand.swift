@@ -4,6 +4,8 @@ import TapedeckAudio
 import TapedeckConfig
 import TapedeckFileCheck
 import TapedeckLog
+import TapedeckSystem
+import TapedeckVocabulary
 
 /// `tapedeck verify`: checks a spool against its recording log (read-only): the hash
 /// chain over closed rows, every recorded file present with its recorded SHA-256, and no
@@ -104,8 +106,7 @@ struct Verify: ParsableCommand {
                            + [canonical(DaemonFiles.lockPath(besides: database)),
                               spoolDir + "/" + DaemonFiles.spoolLockName])
         let files = names.sorted().map { spoolDir + "/" + $0 }.filter { path in
-            var st = stat()
-            return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && !logFiles.contains(path)
+            (try? FileStatus.of(path, followLinks: false).get())?.isRegularFile == true && !logFiles.contains(path)
         }
         return SpoolAudit().run(rows: rows, repairs: repairs, spoolFiles: files, file: digest, canonical: { canonical($0) })
     }
@@ -141,14 +142,14 @@ struct Verify: ParsableCommand {
     }
 
     static func jsonLine(_ f: AuditFinding) -> String {
-        var out = "{\"kind\":" + JSON.string(f.kind.rawValue) + ",\"problem\":" + (f.isProblem ? "true" : "false")
+        var out = "{\"kind\":" + TapedeckVocabulary.JSONValue.quoted(f.kind.rawValue) + ",\"problem\":" + (f.isProblem ? "true" : "false")
         out += ",\"recording_id\":" + (f.recordingID.map { String($0) } ?? "null")
-        out += ",\"path\":" + (f.path.map(JSON.string) ?? "null")
-        return out + ",\"message\":" + JSON.string(f.message) + "}"
+        out += ",\"path\":" + (f.path.map(TapedeckVocabulary.JSONValue.quoted) ?? "null")
+        return out + ",\"message\":" + TapedeckVocabulary.JSONValue.quoted(f.message) + "}"
     }
 
     static func jsonLine(_ r: SpoolAudit.Result) -> String {
         "{\"kind\":\"summary\",\"clean\":\(r.problems.isEmpty),\"problems\":\(r.problems.count),\"rows\":\(r.rows)"
-            + ",\"chained\":\(r.chained),\"files_checked\":\(r.filesChecked),\"head\":" + JSON.string(r.head) + "}"
+            + ",\"chained\":\(r.chained),\"files_checked\":\(r.filesChecked),\"head\":" + TapedeckVocabulary.JSONValue.quoted(r.head) + "}"
     }
 }

@@ -64,6 +64,15 @@ public final class DaemonHarness: @unchecked Sendable {
         try FileManager.default.contentsOfDirectory(atPath: spool).filter { !$0.hasPrefix(".") }.sorted()
     }
 
+    /// The sizes of the spool's `.part` files (the running recordings' files), by name.
+    public func partFileSizes() -> [String: Int] {
+        var sizes: [String: Int] = [:]
+        for name in (try? recordings()) ?? [] where name.hasSuffix(".part") {
+            sizes[name] = (try? FileManager.default.attributesOfItem(atPath: spool + "/" + name))?[.size] as? Int ?? 0
+        }
+        return sizes
+    }
+
     /// Launches the daemon on this configuration without waiting for anything.
     public func launch() throws -> RunningProcess {
         let environment = dir.environment.merging(extraEnvironment) { _, b in b }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import TapedeckAudio
+import TapedeckSystem
 
 /// A scripted capture device: periods of data, overruns with a restart time, errors.
 final class ScriptedSource: CaptureSource, @unchecked Sendable {

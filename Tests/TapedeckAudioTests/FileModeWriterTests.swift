@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import TapedeckVocabulary
 import TapedeckTestSupport
 @testable import TapedeckAudio
+import TapedeckSystem
 
 @Suite struct FileModeWriterTests {
     /// The bits are set with fchmod, so the umask cannot take any away (0666 shows it

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TapedeckVocabulary
 import TapedeckTestSupport
 @testable import TapedeckAudio
 
@@ -69,7 +70,7 @@ import TapedeckTestSupport
             } ?? false
             if asAsked { honoured.append(kbps) }
             let spec = AudioFileSpec(format: .mp3, sampleRate: rate, channels: channels, bitrateKbps: kbps)
-            let allowed = AudioFileSpec.mp3Bitrates(sampleRate: rate)
+            let allowed = MP3Bitrates.at(sampleRate: rate)
             if allowed.contains(kbps) {
                 // Accepted: the file really has that bitrate in every frame header.
                 #expect(asAsked, "\(kbps) kbit/s at \(rate) Hz, \(channels) ch: frames \(frames.map { Set($0.map(\.kbps)) } ?? [])")
@@ -82,6 +83,6 @@ import TapedeckTestSupport
                 }
             }
         }
-        #expect(honoured == AudioFileSpec.mp3Bitrates(sampleRate: rate), "LAME honours \(honoured) at \(rate) Hz")
+        #expect(honoured == MP3Bitrates.at(sampleRate: rate), "LAME honours \(honoured) at \(rate) Hz")
     }
 }

@@ -1,3 +1,4 @@
+import TapedeckSystem
 import Foundation
 import Testing
 import TapedeckTestSupport

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Testing
+import TapedeckVocabulary
 import TapedeckConfig
 
 @Suite struct DefaultsTests {
@@ -143,6 +144,25 @@ import TapedeckConfig
         #expect(config.devices.allSatisfy { $0.isVirtual })
     }
 
+    @Test func aVirtualDeviceMayPlayAFile() throws {
+        let config = try TapedeckConfiguration.parse(
+            text: toml(devices: [device("v1", pcm: "virtual", "speech = \"/srv/speech/talk.wav\"")],
+                       stations: [station("a", "v1", 0, 1)]), source: etc)
+        #expect(config.devices[0].speech == "/srv/speech/talk.wav")
+        #expect(try TapedeckConfiguration.parse(text: config.tomlText(), source: etc) == config)
+        #expect(errorLine(toml(devices: [device("card1", "speech = \"/srv/talk.wav\"")], stations: [station("a", 0, 1)]))?
+            .contains("device[1].speech: only a virtual device") == true)
+        #expect(errorLine(toml(devices: [device("v1", pcm: "virtual", "speech = \"talk.wav\"")], stations: [station("a", "v1", 0, 1)]))?
+            .contains("device[1].speech: \"talk.wav\" is not an absolute path") == true)
+    }
+
+    @Test func theSpeechKeyIsDocumented() throws {
+        let reference = try String(decoding: readAll(ReferenceFileTests.path), as: UTF8.self)
+        #expect(reference.contains("speech"))
+        let docs = try String(decoding: readAll(repositoryRoot + "/docs/configuration.md"), as: UTF8.self)
+        #expect(docs.contains("`speech`"))
+    }
+
     @Test func stationsMayShareChannelNumbersOnDifferentDevices() throws {
         let config = try TapedeckConfiguration.parse(
             text: toml(devices: [device("card1"), device("card2")],
@@ -161,7 +181,7 @@ import TapedeckConfig
                       (24000, [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]),
                       (44100, [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320])])
     func everyEncodableBitrateLoads(_ rate: Int, _ bitrates: [Int]) throws {
-        #expect(ConfigRules.mp3Bitrates(rate: rate) == bitrates)
+        #expect(MP3Bitrates.at(sampleRate: rate) == bitrates)
         for n in bitrates {
             let config = try TapedeckConfiguration.parse(
                 text: toml(recording: "mono_bitrate = \(n)\nstereo_bitrate = \(n)", devices: [device("card1", "rate = \(rate)")]),

@@ -1,3 +1,4 @@
+import TapedeckSystem
 import Foundation
 import Logging
 import Synchronization

@@ -45,8 +45,8 @@ extension PulseAudioTests {
             let c = try daemon.connect()
             #expect(c.request("function=login&agent_user=1000&station=st1&session_id=8600051")?.hasPrefix("SUCCESS") == true)
             // ALSA's pulse plugin delivers its first audio about 1.5 s after the stream opens:
-            // let the daemon's capture settle, as it has long done on a running box.
-            usleep(2_500_000)
+            // the signal plays once the daemon's capture has run for half a second.
+            #expect(c.waitForCapture(device: "pa", seconds: 0.5), "the PulseAudio device delivered no audio")
             let player = try pulse.play(stereo, sink: sink)
             return Rig(daemon: daemon, client: c, player: player)
         }
@@ -125,22 +125,29 @@ extension PulseAudioTests {
             defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
             let c = rig.client
             _ = c.request("function=recording&agent_user=1000&value=START")
+            // Each step comes when the device has captured the audio it is to last (1 s,
+            // 1.5 s paused, 1 s, 1 s masked, 1 s), counted from the START: the spans in
+            // the files are the device's audio, whatever the wall clock did meanwhile.
+            let started = c.framesCaptured(device: "pa")
+            func audio(until seconds: Double) {
+                #expect(c.waitForCapture(device: "pa", reaching: started + seconds * 8000), "no \(seconds) s of audio")
+            }
             _ = c.request("function=stereo_recording&agent_user=1000&value=BEGIN")
             #expect(c.request("function=recording&agent_user=1000&value=RESUME")?.hasPrefix("ERROR: ") == true)
-            usleep(1_000_000)
+            audio(until: 1.0)
             #expect(c.request("function=recording&agent_user=1000&value=PAUSE")
                     == "SUCCESS: recording function sent - 1000|PAUSE||||10.0.0.5|8600051|PAUSED")
             #expect(c.request("function=stereo_recording&agent_user=1000&value=PAUSE&pause_behavior=skip")
                     == "SUCCESS: stereo_recording function sent - 1000|PAUSE||||10.0.0.5|8600051|PAUSED")
-            usleep(1_500_000)
+            audio(until: 2.5)
             _ = c.request("function=recording&agent_user=1000&value=RESUME")
             _ = c.request("function=stereo_recording&agent_user=1000&value=RESUME")
-            usleep(1_000_000)
+            audio(until: 3.5)
             #expect(c.request("function=recording&agent_user=1000&value=MASK")
                     == "SUCCESS: recording function sent - 1000|MASK||||10.0.0.5|8600051|PAUSED")
-            usleep(1_000_000)
+            audio(until: 4.5)
             _ = c.request("function=recording&agent_user=1000&value=UNMASK")
-            usleep(1_000_000)
+            audio(until: 5.5)
             let mono = Self.recording(Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#)))
             let stereo = Self.recording(Self.json(c.request(#"{"function":"stereo_recording","agent_user":"1000","value":"END"}"#)))
             // Mono, paused with silence then masked: two silent spans, timeline kept.
@@ -167,9 +174,10 @@ extension PulseAudioTests {
             let events = try rig.daemon.connect()
             _ = events.request("function=subscribe")
             let started = Self.recording(Self.json(rig.client.request(#"{"function":"recording","agent_user":"1000","value":"START","timeout":"3"}"#)))
-            usleep(1_000_000)
+            // 1 s of the device's audio recorded, then 2 s of it paused.
+            #expect(rig.client.waitForCapture(device: "pa", seconds: 1.0))
             _ = rig.client.request("function=recording&agent_user=1000&value=PAUSE&pause_behavior=skip")
-            usleep(2_000_000)
+            #expect(rig.client.waitForCapture(device: "pa", seconds: 2.0))
             _ = rig.client.request("function=recording&agent_user=1000&value=RESUME")
             let done = Self.completion(events, id: started["id"] as? Int ?? -1)
             #expect(done["cause"] as? String == "timeout")
@@ -185,11 +193,12 @@ extension PulseAudioTests {
                                    right: ["synth 3 sine 1000 vol 0.5", "synth 20 sine 1500 vol 0.5"])
             defer { rig.player.signal(SIGKILL); _ = rig.player.wait() }
             let c = rig.client
-            usleep(3_500_000)
+            // 3.5 s of the signal captured, then 1 s more recorded.
+            #expect(c.waitForCapture(device: "pa", seconds: 3.5))
             // Pre-roll reaches back into the first part of the signal.
             let pre = Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"START","preroll":"3","legs":"split"}"#))
             #expect(pre["data"] != nil, "\(pre)")
-            usleep(1_000_000)
+            #expect(c.waitForCapture(device: "pa", seconds: 1.0))
             let stopped = Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#))
             let files = (stopped["data"] as? [String: Any])?["recordings"] as? [[String: Any]] ?? []
             #expect(files.map { $0["kind"] as? String ?? "" } == ["mono", "agent_leg", "customer_leg"])
@@ -208,7 +217,7 @@ extension PulseAudioTests {
             }
             // Too short: discarded, the file removed, the row kept.
             _ = c.request(#"{"function":"recording","agent_user":"1000","value":"START","min_duration":"5"}"#)
-            usleep(500_000)
+            #expect(c.waitForRecorded(agent: "1000", seconds: 0.5))
             let short = Self.recording(Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#)))
             #expect(short["status"] as? String == "discarded" && short["cause"] as? String == "too_short", "\(short)")
             #expect(!FileManager.default.fileExists(atPath: short["file_path"] as? String ?? "/"))
@@ -241,14 +250,16 @@ extension PulseAudioTests {
         // ALLCALLS after a 1 s delay, ended by STOP; the file is named from the call.
         _ = c.request("function=call_start&agent_user=1000&call_id=C2&lead_id=77&phone_number=5551234&campaign_recording=ALLCALLS&recording_delay=1")
         #expect(c.request("function=recording&agent_user=1000&value=STATUS") == "NOTICE: not recording - 1000|||||\(tail)")
-        usleep(1_400_000)
+        // The delayed START, once the daemon has made it.
+        #expect(waitUntil { c.request("function=recording&agent_user=1000&value=STATUS")?.hasPrefix("NOTICE: recording active") == true })
         let status = c.request("function=recording&agent_user=1000&value=STATUS") ?? ""
         #expect(status.contains("|5551234_77_C2|"), "\(status)")
         #expect(c.request("function=recording&agent_user=1000&value=STOP") == "SUCCESS: recording function sent - 1000|STOP||||\(tail)")
         _ = c.request("function=call_end&agent_user=1000")
         // ALLFORCE with campaign stereo: STOP cannot end it, END does not see the stereo one, call_end ends both.
         _ = c.request("function=call_start&agent_user=1000&call_id=C3&lead_id=78&campaign_recording=ALLFORCE&campaign_stereo=ALLCALLS")
-        usleep(300_000)
+        // Both campaign recordings have audio in their files.
+        #expect(waitUntil { let parts = daemon.partFileSizes().values; return parts.count == 2 && parts.allSatisfy { $0 > 44 + 1600 } })
         #expect(c.request("function=recording&agent_user=1000&value=STOP") == "ERROR: stop recording error - 1000|||||\(tail)")
         #expect(c.request("function=stereo_recording&agent_user=1000&value=STATUS") == "NOTICE: not stereo_recording - 1000|||||\(tail)")
         #expect(c.request("function=stereo_recording&agent_user=1000&value=END") == "ERROR: stop stereo_recording error - 1000|||||\(tail)")

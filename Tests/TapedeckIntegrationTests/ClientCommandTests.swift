@@ -353,7 +353,7 @@ import Glibc
         let again = try run(["stereo", "begin", "1000", "--json"])
         #expect(again.stdout.hasPrefix(#"{"error":{"code":"stereo_recording_active","#))
         #expect(again.status == 1)
-        usleep(300_000)
+        #expect(try daemon.connect().waitForRecorded(agent: "1000", function: "stereo_recording", seconds: 0.3))
         #expect(try run(["stop", "1000"]).stdout.hasPrefix("SUCCESS: recording function sent - 1000|STOP\(tail)\n"))
         let stopAgain = try run(["stop", "1000"])
         #expect(stopAgain.stdout.hasPrefix("ERROR: stop recording error - 1000|\(tail)\n"))
@@ -394,15 +394,6 @@ func bounded(_ process: RunningProcess) -> ProcessResult {
     let result = process.wait()
     lock.withLock { finished = true }
     return result
-}
-
-/// Polls `condition` every 20 ms for up to 10 s.
-func waitUntil(_ condition: () -> Bool) -> Bool {
-    for _ in 0..<500 {
-        if condition() { return true }
-        usleep(20_000)
-    }
-    return condition()
 }
 
 func unixAddress(_ path: String) -> sockaddr_un {

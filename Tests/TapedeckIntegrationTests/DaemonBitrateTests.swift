@@ -64,18 +64,6 @@ import Glibc
         }
     }
 
-    /// Waits (at most 60 s) until the agent's `function` recordings number `count` and each
-    /// holds at least `seconds` of audio.
-    static func waitForAudio(_ c: ControlClient, agent: String, function: String, count: Int, seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let recs = recordings(c.request(#"{"function":"\#(function)","agent_user":"\#(agent)","value":"STATUS"}"#))
-            if recs.count == count, recs.allSatisfy({ ($0["duration_seconds"] as? Double ?? 0) >= seconds }) { return true }
-            usleep(50_000)   // the poll interval, not a wait for the condition
-        }
-        return false
-    }
-
     @Test func refusedWithTheBitratesOfTheStationsRate() throws {
         let daemon = try Self.daemon(rates: [8000, 16000, 44100])
         try daemon.start()
@@ -125,8 +113,8 @@ import Glibc
             if let path = s.first?["file_path"] as? String { asked[path] = table.last! }
         }
         for (i, table) in tables.enumerated() {
-            #expect(Self.waitForAudio(c, agent: "\(i + 1)000", function: "recording", count: table.count, seconds: 1.5))
-            #expect(Self.waitForAudio(c, agent: "\(i + 1)000", function: "stereo_recording", count: 1, seconds: 1.5))
+            #expect(c.waitForRecorded(agent: "\(i + 1)000", function: "recording", count: table.count, seconds: 1.5, timeout: 60))
+            #expect(c.waitForRecorded(agent: "\(i + 1)000", function: "stereo_recording", count: 1, seconds: 1.5, timeout: 60))
         }
         var finished: [String] = []
         for i in 1...3 {
@@ -155,7 +143,7 @@ import Glibc
             #expect(r.count == 1, "\(agent)")
         }
         for agent in ["1000", "2000"] {
-            #expect(Self.waitForAudio(c, agent: agent, function: "stereo_recording", count: 1, seconds: 1.5))
+            #expect(c.waitForRecorded(agent: agent, function: "stereo_recording", count: 1, seconds: 1.5, timeout: 60))
             let files = Self.recordings(c.request(#"{"function":"stereo_recording","agent_user":"\#(agent)","value":"END"}"#))
             #expect(files.map { $0["kind"] as? String ?? "" } == ["stereo", "agent_leg", "customer_leg"], "\(files)")
             for (file, n) in zip(files, [64, 48, 48]) {

@@ -19,7 +19,7 @@ import TapedeckTestSupport
         let c = try daemon.connect()
         _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
         _ = c.request("function=recording&agent_user=1000&value=START")
-        usleep(500_000)
+        #expect(c.waitForRecorded(agent: "1000", seconds: 0.5))
         _ = c.request("function=recording&agent_user=1000&value=STOP")
         _ = c.request("function=logout&agent_user=1000")
 

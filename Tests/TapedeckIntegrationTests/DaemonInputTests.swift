@@ -55,7 +55,7 @@ import TapedeckTestSupport
                     var lines: [String?] = []
                     lines.append(c.request("function=login&agent_user=\(1000 + i)&station=st\(i)&session_id=\(8600000 + i)"))
                     for _ in 0..<3 { lines.append(c.request("function=recording&agent_user=\(1000 + i)&value=START")) }
-                    usleep(300_000)
+                    #expect(c.waitForRecorded(agent: "\(1000 + i)", count: 3, seconds: 0.3))
                     lines.append(c.request("function=recording&agent_user=\(1000 + i)&value=STOP"))
                     lines.append(c.request("function=logout&agent_user=\(1000 + i)"))
                     return lines

@@ -50,7 +50,8 @@ import TapedeckTestSupport
         #expect((data["agent"] as? [String: Any])?["agent_user"] as? String == "1000")
         let active = data["recordings"] as? [[String: Any]] ?? []
         #expect(active.count == 1 && active.first?["id"] as? Int == rec["id"] as? Int)
-        usleep(600_000)
+        #expect(c.waitForRecorded(agent: "1000", seconds: 0.6))
+        #expect(c.waitForRecorded(agent: "1000", function: "stereo_recording", seconds: 0.6))
         let logout = object(c.request(#"{"function":"logout","agent_user":"1000"}"#))
         let ended = (logout["data"] as? [String: Any])?["recordings"] as? [[String: Any]] ?? []
         #expect(ended.count == 2)
@@ -70,7 +71,8 @@ import TapedeckTestSupport
         _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
         _ = c.request("function=stereo_recording&agent_user=1000&value=BEGIN")
         _ = c.request("function=recording&agent_user=1000&value=START")
-        usleep(2_600_000)
+        #expect(c.waitForRecorded(agent: "1000", function: "stereo_recording", seconds: 2.6))
+        #expect(c.waitForRecorded(agent: "1000", seconds: 2.6))
         let stereo = object(c.request(#"{"function":"stereo_recording","agent_user":"1000","value":"END"}"#))
         let mono = object(c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#))
         let s = ((stereo["data"] as? [String: Any])?["recordings"] as? [[String: Any]])?.first ?? [:]

@@ -34,7 +34,8 @@ import TapedeckTestSupport
         _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
         _ = c.request("function=recording&agent_user=1000&value=START")
         _ = c.request("function=stereo_recording&agent_user=1000&value=BEGIN")
-        usleep(1_000_000)
+        #expect(c.waitForRecorded(agent: "1000", seconds: 0.95))
+        #expect(c.waitForRecorded(agent: "1000", function: "stereo_recording", seconds: 0.95))
         let result = daemon.stop()
         #expect(result?.status == 0, "\(result?.stderr ?? "")")
         let files = try daemon.recordings()
@@ -81,8 +82,12 @@ import TapedeckTestSupport
         let c = try daemon.connect()
         _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
         _ = c.request("function=recording&agent_user=1000&value=START")
-        usleep(1_600_000)    // at least one watchdog ping (every 0.5 s, once progress is seen)
-        var seen = notify.drain()
+        // At least one watchdog ping (every 0.5 s, once progress is seen) and the new status.
+        var seen: [String] = []
+        _ = waitUntil(seconds: 10) {
+            seen += notify.drain()
+            return seen.contains("STATUS=1 recording(s) active") && seen.contains("WATCHDOG=1")
+        }
         #expect(seen.contains("STATUS=1 recording(s) active"), "\(seen)")
         #expect(seen.contains("WATCHDOG=1"), "\(seen)")
         let result = daemon.stop()
@@ -103,7 +108,8 @@ import TapedeckTestSupport
         _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
         _ = c.request("function=recording&agent_user=1000&value=START&format=wav")
         _ = c.request("function=stereo_recording&agent_user=1000&value=BEGIN&format=mp3")
-        usleep(2_600_000)
+        #expect(c.waitForRecorded(agent: "1000", seconds: 2.5))
+        #expect(c.waitForRecorded(agent: "1000", function: "stereo_recording", seconds: 2.5))
         daemon.process?.signal(SIGKILL)
         _ = daemon.process?.wait()
         let parts = try daemon.recordings()
@@ -157,7 +163,8 @@ import TapedeckTestSupport
                 let stereo = c.request("function=stereo_recording&agent_user=\(agent)&value=BEGIN&format=\(i % 2 == 0 ? "wav" : "mp3")") ?? ""
                 started += [mono, stereo].filter { $0.hasPrefix("SUCCESS") }.count
             }
-            // Round 0 dies at once, later rounds after 0.2–3 s.
+            // Round 0 dies at once, later rounds after 0.2–3 s: the random moments are the
+            // thing under test, so this is a sleep.
             usleep(round == 0 ? 50_000 : UInt32.random(in: 200_000...3_000_000, using: &generator))
             daemon.process?.signal(SIGKILL)
             _ = daemon.process?.wait()

@@ -9,16 +9,6 @@ import Glibc
 /// non-reading clients, recordings per agent and in all, file descriptors, the listen
 /// backlog and the log.
 @Suite struct DaemonLimitsTests {
-    /// Polls `condition` every 20 ms until it holds or `seconds` pass.
-    func waitFor(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
-    }
-
     /// A client whose reads give up after `seconds` (so a test fails fast, not after 20 s).
     func client(_ daemon: DaemonHarness, readTimeout seconds: Int = 10) throws -> ControlClient {
         let c = try daemon.connect()
@@ -31,7 +21,7 @@ import Glibc
     /// closed connection is given back by the daemon's connection thread, a moment later).
     func loginWhenServed(_ daemon: DaemonHarness, _ agent: Int, _ station: String) -> ControlClient? {
         var served: ControlClient?
-        _ = waitFor(10) {
+        _ = waitUntil(seconds: 10) {
             guard let c = try? client(daemon, readTimeout: 5),
                   c.request("function=login&agent_user=\(agent)&station=\(station)&session_id=86\(agent)")?
                       .hasPrefix("SUCCESS: login function sent") == true else { return false }
@@ -102,14 +92,14 @@ import Glibc
         }
         #expect(answered == 3000)
         // The deaf subscriber's connection is closed by the daemon.
-        let hungUp = waitFor(30) {
+        let hungUp = waitUntil(seconds: 30) {
             var p = pollfd(fd: deaf.fd, events: Int16(POLLIN), revents: 0)
             return poll(&p, 1, 0) > 0 && p.revents & Int16(POLLHUP) != 0
         }
         #expect(hungUp)
         #expect(recorder.request("function=recording&agent_user=2000&value=STOP")
                 == "SUCCESS: recording function sent - 2000|STOP||||10.0.0.5|8600052|PAUSED")
-        #expect(waitFor(10) { lines(daemon, containing: "subscriber dropped: not reading its events").count == 1 })
+        #expect(waitUntil(seconds: 10) { lines(daemon, containing: "subscriber dropped: not reading its events").count == 1 })
         #expect(daemon.stop()?.status == 0)
     }
 
@@ -213,7 +203,7 @@ import Glibc
         // Every one of them gets an answer (a reply, or beyond max_connections the refusal).
         let last = try #require(fds.last)
         _ = "function=health\n".withCString { send(last, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-        #expect(waitFor(20) {
+        #expect(waitUntil(seconds: 20) {
             var b = [UInt8](repeating: 0, count: 256)
             return recv(last, &b, b.count, Int32(MSG_DONTWAIT)) > 0
         })
@@ -231,7 +221,7 @@ import Glibc
             for _ in 0..<500 { #expect(c.readLine() == "ERROR: agent_user is not logged in - 1000") }
         }
         let summary = "request refused: "
-        #expect(waitFor(30) { !lines(daemon, containing: summary).isEmpty })
+        #expect(waitUntil(seconds: 30) { !lines(daemon, containing: summary).isEmpty })
         let written = lines(daemon, containing: "request refused").filter { !$0.contains(summary) }
         let suppressed = lines(daemon, containing: summary).compactMap { l -> Int? in
             guard let r = l.range(of: summary) else { return nil }
@@ -242,7 +232,7 @@ import Glibc
         // Another client (another process) has a budget of its own.
         let other = try runTapedeck(["send", "--socket", daemon.socketPath, "function=recording&agent_user=1000&value=STOP"])
         #expect(other.stdout == "ERROR: agent_user is not logged in - 1000\n", "\(other.stdout)")
-        #expect(waitFor(10) { lines(daemon, containing: "request refused").count > written.count + suppressed.count })
+        #expect(waitUntil(seconds: 10) { lines(daemon, containing: "request refused").count > written.count + suppressed.count })
         #expect(daemon.stop()?.status == 0)
     }
 }

@@ -77,7 +77,7 @@ import TapedeckTestSupport
             #expect(c.request("function=recording&agent_user=1000&value=START&stage=\(stage)")
                     == "SUCCESS: recording function sent - 1000|START\(stage)||||\(tail)")
         }
-        usleep(1_200_000)
+        #expect(c.waitForRecorded(agent: "1000", count: 3, seconds: 1.2))
         let json = c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#) ?? ""
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         let recordings = (object?["data"] as? [String: Any])?["recordings"] as? [[String: Any]] ?? []

@@ -16,18 +16,6 @@ extension PulseAudioTests {
             return nil
         }
 
-        /// The device's frames-captured counter, from function=metrics.
-        func framesCaptured(_ c: ControlClient) -> Double {
-            c.sendRaw(Array("function=metrics\n".utf8))
-            var value = -1.0
-            while let line = c.readLine(), !line.isEmpty {
-                if line.hasPrefix(#"tapedeck_device_frames_captured_total{device="pa"} "#) {
-                    value = Double(line.split(separator: " ").last ?? "") ?? -1
-                }
-            }
-            return value
-        }
-
         @Test func aVanishingDeviceEndsItsRecordingsAndComesBack() throws {
             let pulse = try PulseServer.startDedicated()
             defer { kill(pulse.pid, SIGKILL) }
@@ -44,10 +32,11 @@ extension PulseAudioTests {
             _ = events.request("function=subscribe")
             let c = try daemon.connect()
             _ = c.request("function=login&agent_user=1000&station=st1&session_id=8600051")
-            usleep(2_500_000)    // the pulse stream's start-up
+            // The pulse stream's start-up (~1.5 s), then a second of audio in the recording.
+            #expect(c.waitForCapture(device: "pa", seconds: 0.5), "the PulseAudio device delivered no audio")
             #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)
-            usleep(1_500_000)
-            let before = framesCaptured(c)
+            #expect(c.waitForRecorded(agent: "1000", seconds: 1.0))
+            let before = c.framesCaptured(device: "pa")
             #expect(before > 0)
             try pulse.unloadModule(module)
 
@@ -66,7 +55,7 @@ extension PulseAudioTests {
             let up = event(events, named: "station.up", within: 20)
             #expect((up?["station"] as? [String: Any])?["name"] as? String == "st1", "\(String(describing: up))")
             // Counters go on from where they were: the reopened capture adds to them.
-            #expect(framesCaptured(c) >= before)
+            #expect(c.framesCaptured(device: "pa") >= before)
             #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)
             #expect(c.request("function=recording&agent_user=1000&value=STOP")?.hasPrefix("SUCCESS") == true)
             daemon.stop()

@@ -40,7 +40,9 @@ import Glibc
         #expect(before[#"tapedeck_recordings_started_total{kind="mono"}"#] == 0)
 
         #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)
-        usleep(500_000)
+        // Half a second of audio in the file (mono 16-bit at 8 kHz after the 44-byte header);
+        // read from the spool, since a STATUS or a scrape would change the counts below.
+        #expect(waitUntil { daemon.partFileSizes().values.contains { $0 >= 44 + 8000 } })
         let during = scrape(c)
         #expect(during[#"tapedeck_recordings_active{kind="mono"}"#] == 1)
         let lag = during["tapedeck_writer_lag_seconds"] ?? -1

@@ -32,17 +32,6 @@ extension PulseAudioTests {
             return data["recordings"] as? [[String: Any]] ?? []
         }
 
-        /// function=metrics, text form: samples by `name{labels}`.
-        static func scrape(_ c: ControlClient) -> [String: Double] {
-            c.sendRaw(Array("function=metrics\n".utf8))
-            var samples: [String: Double] = [:]
-            while let line = c.readLine(), !line.isEmpty {
-                guard !line.hasPrefix("#"), let space = line.lastIndex(of: " ") else { continue }
-                samples[String(line[..<space])] = Double(line[line.index(after: space)...])
-            }
-            return samples
-        }
-
         /// Asks `probe` every 50 ms until it returns a value, for at most `seconds`.
         static func waitFor<T>(_ what: String, seconds: Double, _ probe: () throws -> T?) rethrows -> T? {
             let deadline = Date().addingTimeInterval(seconds)
@@ -129,7 +118,7 @@ extension PulseAudioTests {
             // Both devices deliver audio: frames captured advance on each (the PulseAudio
             // streams start within ~1.5 s; starved by spinning threads, never).
             let first = Self.waitFor("frames from both devices", seconds: 20) { () -> [String: Double]? in
-                let m = Self.scrape(c)
+                let m = c.metrics()
                 let frames = stations.map { m[#"tapedeck_device_frames_captured_total{device="\#($0.device)"}"#] ?? 0 }
                 return frames.allSatisfy { $0 >= 8000 } ? m : nil
             } ?? [:]
@@ -165,7 +154,7 @@ extension PulseAudioTests {
                 let reply = c.request(#"{"function":"stereo_recording","agent_user":"\#(s.agent)","value":"END"}"#)
                 ended.append((s, Self.recordings(Self.json(reply)).first ?? [:], elapsed))
             }
-            let after = Self.scrape(c)
+            let after = c.metrics()
             for (s, r, elapsed) in ended {
                 #expect(r["status"] as? String == "completed" && r["cause"] as? String == "stopped", "\(s.name): \(r)")
                 let wav = try WAVContents(path: r["file_path"] as? String ?? "")
@@ -198,7 +187,7 @@ extension PulseAudioTests {
             func health() -> String { c.request("function=health") ?? "" }
             let frames = #"tapedeck_device_frames_captured_total{device="pa"}"#
             // The null sink's monitor delivers (silence) once the stream has started.
-            _ = Self.waitFor("audio from the device", seconds: 20) { (Self.scrape(c)[frames] ?? 0) >= 8000 ? true : nil }
+            _ = Self.waitFor("audio from the device", seconds: 20) { (c.metrics()[frames] ?? 0) >= 8000 ? true : nil }
             #expect(health() == "OK: tapedeckd healthy - devices 1/1 up|stations 1|recordings 0")
             #expect(c.request("function=login&agent_user=1000&station=st1&session_id=8600051")?.hasPrefix("SUCCESS") == true)
 
@@ -223,7 +212,7 @@ extension PulseAudioTests {
             let device = (h["devices"] as? [[String: Any]])?.first ?? [:]
             #expect(device["state"] as? String == "stalled" && (device["error"] as? String)?.hasPrefix("no audio for ") == true, "\(device)")
             #expect((h["stations"] as? [[String: Any]])?.first?["state"] as? String == "stalled")
-            let stalledMetrics = Self.scrape(c)
+            let stalledMetrics = c.metrics()
             #expect(stalledMetrics[#"tapedeck_device_stalled{device="pa"}"#] == 1)
             #expect(stalledMetrics[#"tapedeck_device_up{device="pa"}"#] == 1)
 
@@ -258,7 +247,7 @@ extension PulseAudioTests {
                 }
             }
             #expect(Set(failed.keys) == Set([mono["id"] as? Int ?? -1, stereo["id"] as? Int ?? -1]))
-            let counted = Self.scrape(c)
+            let counted = c.metrics()
             #expect(counted[#"tapedeck_recordings_failed_total{kind="mono",cause="no_audio"}"#] == 1)
             #expect(counted[#"tapedeck_recordings_failed_total{kind="stereo",cause="no_audio"}"#] == 1)
             #expect(counted[#"tapedeck_recordings_completed_total{kind="mono",cause="stopped"}"#] == nil)
@@ -269,7 +258,7 @@ extension PulseAudioTests {
             _ = Self.waitFor("health to recover", seconds: 20) {
                 health() == "OK: tapedeckd healthy - devices 1/1 up|stations 1|recordings 0" ? true : nil
             }
-            #expect(Self.scrape(c)[#"tapedeck_device_stalled{device="pa"}"#] == 0)
+            #expect(c.metrics()[#"tapedeck_device_stalled{device="pa"}"#] == 0)
             let again = Self.recordings(Self.json(c.request(#"{"function":"recording","agent_user":"1000","value":"START"}"#))).first ?? [:]
             let path = again["file_path"] as? String ?? ""
             _ = Self.waitFor("audio in the new file", seconds: 20) { () -> Bool? in

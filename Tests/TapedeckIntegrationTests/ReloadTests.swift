@@ -92,7 +92,7 @@ import Glibc
         let first = recording(c.request(#"{"function":"stereo_recording","agent_user":"1000","value":"BEGIN"}"#))
         let began = Date()
         #expect(first["format"] as? String == "wav")
-        usleep(1_500_000)
+        #expect(c.waitForRecorded(agent: "1000", function: "stereo_recording", seconds: 1.5))
 
         // st2 removed (its agent idle), st3 added on the same device, a second device with
         // st4, MP3 and another template for recordings from now on.
@@ -117,7 +117,7 @@ import Glibc
             startAnswered[agent] = Date()
             #expect(r["format"] as? String == "mp3" && (r["filename"] as? String)?.hasPrefix("RELOADED_\(agent)") == true, "\(r)")
         }
-        usleep(2_600_000)
+        for agent in ["3000", "4000"] { #expect(c.waitForRecorded(agent: agent, seconds: 2.5)) }
         for agent in ["3000", "4000"] {
             let stopSent = Date()
             let done = recording(c.request(#"{"function":"recording","agent_user":"\#(agent)","value":"STOP"}"#))
@@ -129,8 +129,7 @@ import Glibc
             #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         }
         // Long enough for at least two agent onsets (every 2.4 s), however fast the rest went.
-        let longEnough = began.addingTimeInterval(5.2).timeIntervalSinceNow
-        if longEnough > 0 { usleep(useconds_t(longEnough * 1_000_000)) }
+        #expect(c.waitForRecorded(agent: "1000", function: "stereo_recording", seconds: 5.2))
         let endSent = Date()
         let ended = recording(c.request(#"{"function":"stereo_recording","agent_user":"1000","value":"END"}"#))
         #expect(ended["format"] as? String == "wav")
@@ -144,7 +143,7 @@ import Glibc
         let beginSent = Date()
         _ = recording(c.request(#"{"function":"stereo_recording","agent_user":"1000","value":"BEGIN"}"#))
         let began = Date()
-        usleep(1_000_000)
+        #expect(c.waitForRecorded(agent: "1000", function: "stereo_recording", seconds: 1.0))
         // st1 goes while it records, and the device's channel count changes: both wait.
         let line = try reload(daemon, devices: Self.device("virt", channels: 4), stations: Self.stations([("st2", "virt", 2)]),
                               expect: "configuration reloaded")
@@ -153,10 +152,8 @@ import Glibc
         // st2 is on the changed device: unavailable until the device reopens.
         let waiting = c.request(#"{"function":"recording","agent_user":"2000","value":"START"}"#)
         #expect(errorCode(waiting) == "station_unavailable" && waiting?.contains("reconfigured") == true, "\(waiting ?? "")")
-        usleep(2_000_000)
         // Long enough for at least two agent onsets (every 2.4 s), however fast the rest went.
-        let longEnough = began.addingTimeInterval(5.2).timeIntervalSinceNow
-        if longEnough > 0 { usleep(useconds_t(longEnough * 1_000_000)) }
+        #expect(c.waitForRecorded(agent: "1000", function: "stereo_recording", seconds: 5.2))
         let endSent = Date()
         let ended = recording(c.request(#"{"function":"stereo_recording","agent_user":"1000","value":"END"}"#))
         try expectContinuous(ended["file_path"] as? String ?? "",
@@ -168,7 +165,7 @@ import Glibc
             if started.isEmpty { usleep(100_000) }
         }
         #expect(started["station"] as? String == "st2", "\(started)")
-        usleep(500_000)
+        #expect(c.waitForRecorded(agent: "2000", seconds: 0.4))
         let stopped = recording(c.request(#"{"function":"recording","agent_user":"2000","value":"STOP"}"#))
         #expect((stopped["duration_seconds"] as? Double ?? 0) > 0.3, "\(stopped)")
         #expect(daemon.process?.stderrSoFar.contains("device closed: reopening with its new settings") == true)
@@ -189,7 +186,7 @@ import Glibc
         #expect(line.hasPrefix("<3>") || line.contains(" error "), "logged at level error: \(line)")
         // Nothing changed: st1 records on, st9 is unknown, the counter says refused.
         #expect(errorCode(c.request(#"{"function":"login","agent_user":"9000","station":"st9","session_id":"8600059"}"#)) == "unknown_station")
-        usleep(500_000)
+        #expect(c.waitForRecorded(agent: "1000", seconds: 0.5))
         let stopped = c.request("function=recording&agent_user=1000&value=STOP") ?? ""
         #expect(stopped.hasPrefix("SUCCESS"), "\(stopped)")
         c.sendRaw(Array("function=metrics\n".utf8))

@@ -44,15 +44,9 @@ import Glibc
     /// that the recording has that much to pause, stop or recover.
     func waitForAudio(_ d: DaemonHarness, seconds: Double = 0.3) {
         let bytes = 44 + Int(seconds * 8000) * 2
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            let parts = ((try? d.recordings()) ?? []).filter { $0.hasSuffix(".part") }
-            if parts.contains(where: { name in
-                ((try? FileManager.default.attributesOfItem(atPath: d.spool + "/" + name))?[.size] as? Int ?? 0) >= bytes
-            }) { return }
-            usleep(20_000)  // the poll interval, not a wait for the condition
+        if !waitUntil(seconds: 20, { d.partFileSizes().values.contains { $0 >= bytes } }) {
+            Issue.record("no running recording in \(d.spool) held \(seconds) s of audio within 20 s")
         }
-        Issue.record("no running recording in \(d.spool) held \(seconds) s of audio within 20 s")
     }
 
     func webhooks(_ d: DaemonHarness, _ args: [String]) throws -> ProcessResult {

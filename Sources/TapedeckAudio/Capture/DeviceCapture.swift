@@ -1,4 +1,5 @@
 import Synchronization
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import CALSA
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,18 +1,8 @@
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A file format Tapedeck writes.
-public enum AudioFormat: String, Sendable, CaseIterable {
-    case wav
-    case mp3
-
-    /// The format a file name's extension implies, if any.
-    public init?(pathExtension path: String) {
-        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
-        self.init(rawValue: path[path.index(after: dot)...].lowercased())
-    }
-}
+import TapedeckVocabulary
 
 /// What a writer produces: format, sample rate, channel count and (MP3) bitrate.
 public struct AudioFileSpec: Sendable, Equatable {
@@ -37,36 +27,16 @@ public struct AudioFileSpec: Sendable, Equatable {
 
     public var effectiveBitrate: Int { bitrateKbps ?? Self.defaultBitrate(channels: channels) }
 
-    /// The MPEG Layer III bitrate table (indexes 1–14) of the version a sample rate implies:
-    /// MPEG-1 (32–48 kHz) or MPEG-2 / 2.5 (below).
-    static func mpegBitrateTable(sampleRate: Int) -> [Int] {
-        sampleRate >= 32000
-            ? [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
-            : [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
-    }
-
-    /// The bitrates LAME writes exactly as asked at this sample rate: the MPEG table, but at
-    /// most 64 kbit/s at the MPEG-2.5 rates (8–12 kHz), where LAME writes every higher
-    /// bitrate as 64. The same table as the protocol's `MP3Bitrates` and the configuration's
-    /// `ConfigRules.mp3Bitrates` (TapedeckDaemonTests checks that they agree).
-    public static func mp3Bitrates(sampleRate: Int) -> [Int] {
-        let table = mpegBitrateTable(sampleRate: sampleRate)
-        return sampleRate >= 16000 ? table : table.filter { $0 <= 64 }
-    }
-
-    /// MPEG sample rates: MP3 files can only carry these.
-    public static let mp3SampleRates = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000]
-
     /// Why this spec cannot be written, or nil when it can.
     public var problem: String? {
         guard (1...2).contains(channels) else { return "files have 1 or 2 channels, not \(channels)" }
         guard format == .mp3 else { return nil }
-        guard Self.mp3SampleRates.contains(sampleRate) else {
-            return "MP3 cannot carry \(sampleRate) Hz (MPEG rates: \(Self.mp3SampleRates.map(String.init).joined(separator: ", ")))"
+        guard MPEGVersion.sampleRates.contains(sampleRate) else {
+            return "MP3 cannot carry \(sampleRate) Hz (MPEG rates: \(MP3Bitrates.list(MPEGVersion.sampleRates)))"
         }
-        let allowed = Self.mp3Bitrates(sampleRate: sampleRate)
+        let allowed = MP3Bitrates.at(sampleRate: sampleRate)
         guard allowed.contains(effectiveBitrate) else {
-            return "MP3 at \(sampleRate) Hz takes bitrates \(allowed.map(String.init).joined(separator: ", ")) kbit/s, not \(effectiveBitrate)"
+            return "MP3 at \(sampleRate) Hz takes bitrates \(MP3Bitrates.list(allowed)) kbit/s, not \(effectiveBitrate)"
         }
         return nil
     }

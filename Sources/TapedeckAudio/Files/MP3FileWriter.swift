@@ -1,3 +1,5 @@
+import TapedeckSystem
+import TapedeckVocabulary
 /// CBR MP3 through libmp3lame, with the Info/LAME tag kept current at the start of the file:
 /// LAME's own tag (`lame_get_lametag_frame`) where it fits in a frame, else our
 /// `MP3InfoFrame`, reserved before the first audio frame.

@@ -1,4 +1,5 @@
 import CSndFile
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import TapedeckSystem
 /// 16-bit PCM WAV through libsndfile (RF64 beyond 4 GiB).
 ///
 /// Samples go to a write-behind buffer of a second of audio, handed to libsndfile (one

@@ -1,4 +1,5 @@
 import Synchronization
+import TapedeckVocabulary
 
 /// What can change on a running recording, and from which point of the station's audio.
 public enum RecordingControl: Sendable, Equatable {
@@ -39,6 +40,15 @@ public enum RecordingEndCause: String, Sendable, Equatable {
     case silence
     /// The DTMF key was heard on the customer leg.
     case key
+
+    /// The cause it gives the recording's row, snapshot and events.
+    public var endCause: EndCause {
+        switch self {
+        case .timeout: .timeout
+        case .silence: .silence
+        case .key: .key
+        }
+    }
 }
 
 /// Rules that end a recording by itself. Times count recorded audio: paused time does

@@ -1,3 +1,4 @@
+import TapedeckSystem
 /// Hears DTMF keys on one leg (the customer's).
 public protocol KeyListener: AnyObject {
     /// Feeds `count` samples (every `stride`-th from `samples`), the first at ring position

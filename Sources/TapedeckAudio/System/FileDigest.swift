@@ -1,4 +1,5 @@
 import Crypto
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,19 +17,14 @@ public enum FileDigest {
 
     /// The file's SHA-256, or a ``FileError`` naming the path.
     public static func sha256(path: String) throws(FileError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError(operation: "open", path: path, errno: .current) }
-        defer { _ = close(fd) }
-        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+        let file = try FileDescriptor.open(path, .readOnly)
+        defer { try? file.close() }
+        file.adviseSequential()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
         defer { buffer.deallocate() }
         var hasher = SHA256()
         while true {
-            let n = read(fd, buffer.baseAddress, chunk)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError(operation: "read", path: path, errno: .current)
-            }
+            let n = try file.read(into: buffer)
             if n == 0 { break }
             hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
         }

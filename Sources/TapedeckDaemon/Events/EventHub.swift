@@ -3,9 +3,7 @@ import Foundation
 import Synchronization
 import TapedeckControl
 import TapedeckDomain
-#if canImport(Glibc)
-import Glibc
-#endif
+import TapedeckSystem
 
 /// The subscribers of `function=subscribe`. Publishing never blocks: each subscriber has
 /// a bounded queue drained by its own thread; one that cannot keep up is sent a last
@@ -36,7 +34,7 @@ public final class EventHub: EventSink, Sendable {
     /// Streams events to `fd` until the peer goes away or is cut off; returns then.
     /// Adds a subscriber on `fd`: events published from now on are queued for it. Call
     /// before the reply to `function=subscribe` is sent, so no event after that reply is missed.
-    func register(fd: Int32) -> Subscriber {
+    func register(fd: Socket) -> Subscriber {
         let s = Subscriber(fd: fd, limit: queueLimit)
         subscribers.withLock { $0[ObjectIdentifier(s)] = s }
         return s
@@ -68,12 +66,12 @@ public final class EventHub: EventSink, Sendable {
     }
 
     final class Subscriber: Sendable {
-        let fd: Int32
+        let fd: Socket
         let limit: Int
         private let queue = Mutex<(lines: [String], closing: Bool)>(([], false))
         private let ready = DispatchSemaphore(value: 0)
 
-        init(fd: Int32, limit: Int) {
+        init(fd: Socket, limit: Int) {
             self.fd = fd
             self.limit = limit
         }
@@ -104,23 +102,14 @@ public final class EventHub: EventSink, Sendable {
                     defer { q.lines = [] }
                     return (q.lines, q.closing)
                 }
-                for line in lines where !Socket.send(fd, line) {
-                    return errno == EAGAIN || errno == EWOULDBLOCK ? .notReading : .closed
+                for line in lines {
+                    do throws(Errno) { try fd.send(line) } catch {
+                        return Socket.isNotReading(error) ? .notReading : .closed
+                    }
                 }
                 if closing { return .cutOff }
-                if peerClosed() { return .closed }
+                if fd.peerHasClosed() { return .closed }
             }
-        }
-
-        private func peerClosed() -> Bool {
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 0) > 0 else { return false }
-            if p.revents & Int16(POLLHUP | POLLERR) != 0 { return true }
-            var byte: UInt8 = 0
-            let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-            if n == 0 { return true }
-            if n > 0 { var sink = [UInt8](repeating: 0, count: 4096); _ = recv(fd, &sink, sink.count, Int32(MSG_DONTWAIT)) }
-            return false
         }
     }
 }

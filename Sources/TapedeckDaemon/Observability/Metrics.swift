@@ -83,9 +83,9 @@ struct MetricsSink: EventSink {
         case .recordingStarted(let r):
             metrics.recordingStarted(kind: r.kind.rawValue)
         case .recordingCompleted(let r):
-            metrics.recordingEnded(kind: r.kind.rawValue, cause: r.cause ?? "stopped", failed: false, bytes: r.sizeBytes)
+            metrics.recordingEnded(kind: r.kind.rawValue, cause: r.cause ?? EndCause.stopped.rawValue, failed: false, bytes: r.sizeBytes)
         case .recordingFailed(let r, _):
-            metrics.recordingEnded(kind: r.kind.rawValue, cause: r.cause ?? "error", failed: true, bytes: r.sizeBytes)
+            metrics.recordingEnded(kind: r.kind.rawValue, cause: r.cause ?? EndCause.error.rawValue, failed: true, bytes: r.sizeBytes)
         case .recordingPaused, .recordingResumed, .agentLogin, .agentLogout, .subscriberCutOff, .stationDown, .stationUp:
             break
         }

@@ -5,6 +5,7 @@ import TapedeckControl
 import TapedeckDomain
 import TapedeckFileCheck
 import TapedeckLog
+import TapedeckSystem
 
 /// What a crash (SIGKILL, power cut) left behind, found and finished at start: every
 /// log row still `started` and every `.part` file in the spool. Each file is repaired with

@@ -2,9 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import TapedeckLifecycle
-#if canImport(Glibc)
-import Glibc
-#endif
+import TapedeckSystem
 
 /// The accept thread of a listening socket, shared by the control socket and the metrics
 /// listener: each connection is served on a thread of its own, at most `maxConnections`
@@ -23,21 +21,21 @@ final class AcceptLoop: @unchecked Sendable {
     static let pauseMilliseconds: Int32 = 100
 
     let name: String
-    let listenFD: Int32
+    let listener: Socket
     let maxConnections: Int
     let refusals: Refusals
     let log: RateLimitedLog
-    let serve: @Sendable (Int32) -> Void
-    private var reserveFD: Int32 = -1
+    let serve: @Sendable (Socket) -> Void
+    private var reserve: FileDescriptor?
     private let open = Atomic<Int>(0)
     private var thread: StoppableThread?
 
     /// `serve` handles one connection; the loop closes it when `serve` returns.
     /// `log` is flushed on the accept thread a few times a second.
-    init(name: String, listenFD: Int32, maxConnections: Int, refusals: Refusals, log: RateLimitedLog,
-         serve: @escaping @Sendable (Int32) -> Void) {
+    init(name: String, listener: Socket, maxConnections: Int, refusals: Refusals, log: RateLimitedLog,
+         serve: @escaping @Sendable (Socket) -> Void) {
         self.name = name
-        self.listenFD = listenFD
+        self.listener = listener
         self.maxConnections = maxConnections
         self.refusals = refusals
         self.log = log
@@ -47,7 +45,7 @@ final class AcceptLoop: @unchecked Sendable {
     var openConnections: Int { open.load(ordering: .relaxed) }
 
     func start(threadName: String) {
-        reserveFD = Self.openReserve()
+        reserve = Self.openReserve()
         let t = StoppableThread(name: threadName)
         thread = t
         t.start { [self] in run(t) }
@@ -59,39 +57,36 @@ final class AcceptLoop: @unchecked Sendable {
         guard let thread else { return }
         self.thread = nil
         thread.stop()
-        if reserveFD >= 0 { close(reserveFD); reserveFD = -1 }
-        close(listenFD)
+        try? reserve?.close()
+        reserve = nil
+        listener.close()
     }
 
-    private static func openReserve() -> Int32 { Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC) }
-
-    private func acceptOne() -> Int32 {
-        let fd = accept(listenFD, nil, nil)
-        if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        return fd
-    }
+    private static func openReserve() -> FileDescriptor? { try? FileDescriptor.open("/dev/null", .readOnly) }
 
     private func run(_ thread: StoppableThread) {
         while !thread.isStopping {
             log.flush()
-            var p = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 200) > 0 else { continue }
-            let fd = acceptOne()
-            if fd >= 0 { admit(fd); continue }
-            switch errno {
-            case EMFILE, ENFILE: shed(errno)
-            case EINTR, EAGAIN, ECONNABORTED, EPROTO: continue
-            case let e:
-                log.log(.error, "\(name): accept failed", client: "accept", metadata: ["error": "\(String(cString: strerror(e)))"])
+            guard listener.waitReadable(milliseconds: 200) == .readable else { continue }
+            let e: Errno
+            switch listener.accept() {
+            case .success(let connection): admit(connection); continue
+            case .failure(let error): e = error
+            }
+            switch e {
+            case .tooManyOpenFiles, .tooManyOpenFilesInSystem: shed(e)
+            case .interrupted, .resourceTemporarilyUnavailable, .connectionAbort, .protocolError: continue
+            default:
+                log.log(.error, "\(name): accept failed", client: "accept", metadata: ["error": "\(e)"])
                 pause()
             }
         }
     }
 
-    private func admit(_ fd: Int32) {
+    private func admit(_ fd: Socket) {
         guard open.load(ordering: .relaxed) < maxConnections else {
-            Socket.sendNow(fd, refusals.tooMany)
-            close(fd)
+            fd.sendNow(refusals.tooMany)
+            fd.close()
             log.log(.warning, "\(name): connection refused: at the limit of open connections", client: "accept",
                     metadata: ["max_connections": "\(maxConnections)"])
             return
@@ -99,7 +94,7 @@ final class AcceptLoop: @unchecked Sendable {
         open.add(1, ordering: .relaxed)
         let t = Thread { [self] in
             serve(fd)
-            close(fd)
+            fd.close()
             open.subtract(1, ordering: .relaxed)
         }
         t.name = "tapedeck-conn"
@@ -108,24 +103,23 @@ final class AcceptLoop: @unchecked Sendable {
 
     /// Out of descriptors: refuse the waiting connection through the reserve descriptor,
     /// or pause when there is none.
-    private func shed(_ error: Int32) {
+    private func shed(_ error: Errno) {
         log.log(.error, "\(name): out of file descriptors; new connections are refused until some close",
-                client: "accept", metadata: ["error": "\(String(cString: strerror(error)))",
+                client: "accept", metadata: ["error": "\(error)",
                                              "open_connections": "\(openConnections)"])
-        if reserveFD >= 0 {
-            close(reserveFD)
-            let fd = acceptOne()
-            if fd >= 0 {
-                Socket.sendNow(fd, refusals.outOfDescriptors)
-                close(fd)
+        if let spare = reserve {
+            try? spare.close()
+            if case .success(let fd) = listener.accept() {
+                fd.sendNow(refusals.outOfDescriptors)
+                fd.close()
             }
-            reserveFD = Self.openReserve()
+            reserve = Self.openReserve()
         }
-        if reserveFD < 0 {
+        if reserve == nil {
             pause()
-            reserveFD = Self.openReserve()
+            reserve = Self.openReserve()
         }
     }
 
-    private func pause() { _ = poll(nil, 0, Self.pauseMilliseconds) }
+    private func pause() { Poll.pause(milliseconds: Self.pauseMilliseconds) }
 }

@@ -3,9 +3,7 @@ import Logging
 import Synchronization
 import TapedeckControl
 import TapedeckDomain
-#if canImport(Glibc)
-import Glibc
-#endif
+import TapedeckSystem
 
 /// The control socket: many clients at once, one request per line and one reply line per
 /// request, in order. Each connection has a thread of its own (at most
@@ -73,11 +71,11 @@ public final class ControlServer: @unchecked Sendable {
 
     /// Binds the socket and starts accepting.
     public func start() throws {
-        let listenFD = try Socket.listen(path: options.path, mode: options.mode, group: options.group)
+        let listener = try Socket.listenControl(path: options.path, mode: options.mode, group: options.group)
         let refusals = AcceptLoop.Refusals(
             tooMany: ControlError.tooManyConnections(limit: options.maxConnections).textLine + "\n",
             outOfDescriptors: ControlError.tooManyOpenFiles.textLine + "\n")
-        let loop = AcceptLoop(name: "control socket", listenFD: listenFD, maxConnections: options.maxConnections,
+        let loop = AcceptLoop(name: "control socket", listener: listener, maxConnections: options.maxConnections,
                               refusals: refusals, log: clientLog, serve: { [self] fd in serve(fd) })
         loop.start(threadName: "tapedeck-accept")
         self.loop = loop
@@ -89,26 +87,25 @@ public final class ControlServer: @unchecked Sendable {
     public func stop() {
         guard let loop else { return }
         loop.stop()
-        unlink(options.path)
+        FileSystem.remove(options.path)
         self.loop = nil
     }
 
     /// Reads requests and writes replies until EOF, a fatal framing error, an idle
     /// timeout, a client that does not read, or subscribe.
-    private func serve(_ fd: Int32) {
-        Socket.setSendTimeout(fd, seconds: options.sendTimeoutSeconds)
-        let client = Socket.peer(fd)
+    private func serve(_ fd: Socket) {
+        fd.setSendTimeout(seconds: options.sendTimeoutSeconds)
+        let client = fd.peerDescription
         var framer = LineFramer()
         var buffer = [UInt8](repeating: 0, count: 16384)
         while true {
-            if Socket.waitReadable(fd, milliseconds: options.idleTimeoutSeconds * 1000) == .timedOut {
-                Socket.sendNow(fd, ControlError.idleTimeout(seconds: options.idleTimeoutSeconds).textLine + "\n")
+            if fd.waitReadable(milliseconds: options.idleTimeoutSeconds * 1000) == .timedOut {
+                fd.sendNow(ControlError.idleTimeout(seconds: options.idleTimeoutSeconds).textLine + "\n")
                 clientLog.log(.info, "idle connection closed", client: client,
                               metadata: ["idle_timeout_seconds": "\(options.idleTimeoutSeconds)"])
                 return
             }
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
+            let n = (try? buffer.withUnsafeMutableBytes { b in try fd.receive(into: b) }) ?? -1
             let outputs = n > 0 ? framer.feed(buffer[0..<n]) : framer.finish()
             for output in outputs {
                 switch respond(to: output, framer: framer, fd: fd, client: client) {
@@ -128,9 +125,9 @@ public final class ControlServer: @unchecked Sendable {
 
     private enum Next { case next, close, subscribe(EventHub.Subscriber) }
 
-    private func respond(to output: LineFramer.Output, framer: LineFramer, fd: Int32, client: String) -> Next {
+    private func respond(to output: LineFramer.Output, framer: LineFramer, fd: Socket, client: String) -> Next {
         if let failure = framer.failure(for: output) {
-            Socket.send(fd, failure.rendered(timeZone: timeZone))
+            try? fd.send(failure.rendered(timeZone: timeZone))
             return .close
         }
         guard case .line(let bytes) = output else { return .next }
@@ -161,8 +158,13 @@ public final class ControlServer: @unchecked Sendable {
                                          "reply": "\(reply.trimmingCharacters(in: .newlines))"])
             }
         }
-        if Socket.send(fd, reply) { return next }
-        let notReading = errno == EAGAIN || errno == EWOULDBLOCK
+        let notReading: Bool
+        do throws(Errno) {
+            try fd.send(reply)
+            return next
+        } catch {
+            notReading = Socket.isNotReading(error)
+        }
         if case .subscribe(let subscriber) = next { events.unregister(subscriber) }
         if notReading {
             clientLog.log(.warning, "connection closed: the client does not read its replies", client: client,

@@ -1,8 +1,6 @@
 import Logging
 import TapedeckConfig
-#if canImport(Glibc)
-import Glibc
-#endif
+import TapedeckSystem
 
 /// The file descriptors the daemon needs at its configured limits (docs/operations.md,
 /// "Limits"): a fixed reserve for itself (devices, the recording log, the journal, the
@@ -30,19 +28,9 @@ struct DescriptorBudget: Equatable {
     /// Raises the soft RLIMIT_NOFILE towards `needed` (up to the hard limit) and warns
     /// when the limit stays below it.
     func apply(logger: Logger) {
-        var limit = rlimit()
-        guard getrlimit(RLIMIT_NOFILE_, &limit) == 0 else { return }
-        let wanted = rlim_t(needed)
-        if limit.rlim_cur < wanted {
-            var raised = limit
-            raised.rlim_cur = min(wanted, limit.rlim_max)
-            if setrlimit(RLIMIT_NOFILE_, &raised) == 0 { limit = raised }
-        }
-        guard limit.rlim_cur < wanted else { return }
+        guard let limit = OpenFileLimit.raiseSoftLimit(toward: UInt64(needed)), limit < UInt64(needed) else { return }
         logger.warning("the file descriptor limit is below what the configured limits need; raise LimitNOFILE or lower them",
-                       metadata: ["limit": "\(limit.rlim_cur)", "needed": "\(needed)",
+                       metadata: ["limit": "\(limit)", "needed": "\(needed)",
                                   "max_connections": "\(controlConnections)", "max_recordings": "\(recordings)"])
     }
-
-    private var RLIMIT_NOFILE_: __rlimit_resource_t { __rlimit_resource_t(RLIMIT_NOFILE.rawValue) }
 }

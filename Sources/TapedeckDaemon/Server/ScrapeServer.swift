@@ -1,9 +1,7 @@
 import Foundation
 import Logging
 import TapedeckControl
-#if canImport(Glibc)
-import Glibc
-#endif
+import TapedeckSystem
 
 /// The optional HTTP listener for Prometheus (`[metrics] listen`): `GET /metrics` and
 /// `GET /health` (see `ScrapeHTTP`). One request per connection; connections are served
@@ -35,10 +33,10 @@ final class ScrapeServer: @unchecked Sendable {
     }
 
     func start() throws {
-        let listenFD = try Socket.listenTCP(host: host, port: port)
+        let listener = try Socket.listenMetrics(host: host, port: port)
         let refusals = AcceptLoop.Refusals(tooMany: ScrapeHTTP.busy(limit: Self.maxConnections).rendered,
                                            outOfDescriptors: ScrapeHTTP.outOfDescriptors.rendered)
-        let loop = AcceptLoop(name: "metrics listener", listenFD: listenFD, maxConnections: Self.maxConnections,
+        let loop = AcceptLoop(name: "metrics listener", listener: listener, maxConnections: Self.maxConnections,
                               refusals: refusals, log: clientLog, serve: { [self] fd in serve(fd) })
         loop.start(threadName: "tapedeck-scrape")
         self.loop = loop
@@ -52,24 +50,23 @@ final class ScrapeServer: @unchecked Sendable {
     }
 
     /// Reads one request head within the deadline and answers it.
-    private func serve(_ fd: Int32) {
-        Socket.setSendTimeout(fd, seconds: Self.requestSeconds)
+    private func serve(_ fd: Socket) {
+        fd.setSendTimeout(seconds: Self.requestSeconds)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Self.requestSeconds) * 1_000_000_000
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 2048)
         while true {
             let now = DispatchTime.now().uptimeNanoseconds
             let left = now < deadline ? Int((deadline - now) / 1_000_000) : 0
-            if Socket.waitReadable(fd, milliseconds: left) == .timedOut {
-                Socket.sendNow(fd, ScrapeHTTP.timedOut(seconds: Self.requestSeconds).rendered)
+            if fd.waitReadable(milliseconds: left) == .timedOut {
+                fd.sendNow(ScrapeHTTP.timedOut(seconds: Self.requestSeconds).rendered)
                 return
             }
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
+            let n = (try? buffer.withUnsafeMutableBytes { b in try fd.receive(into: b) }) ?? -1
             if n <= 0 { return }
             received += buffer[0..<n]
             if let response = ScrapeHTTP.respond(to: ScrapeHTTP.head(received), metrics: metrics, health: health) {
-                Socket.send(fd, response.rendered)
+                try? fd.send(response.rendered)
                 return
             }
         }

@@ -1,6 +1,7 @@
 import TapedeckLog
 import Synchronization
 import TapedeckAudio
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif

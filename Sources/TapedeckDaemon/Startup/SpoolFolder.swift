@@ -1,4 +1,5 @@
 import TapedeckAudio
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import TapedeckAudio
+import TapedeckSystem
 
 /// What tapedeckd claims at start, one daemon each: the spool, the database and the
 /// control socket.

@@ -1,4 +1,5 @@
 import TapedeckAudio
+import TapedeckSystem
 
 /// Devices that deliver no audio: stalls (for health, metrics and the journal) and
 /// recordings that got nothing (they end failed, cause no_audio). See `DeliveryRules`.

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TapedeckAudio
+import TapedeckSystem
 
 extension AudioEngine {
     /// Watches the devices (every 250 ms, off the real-time path): a device whose capture

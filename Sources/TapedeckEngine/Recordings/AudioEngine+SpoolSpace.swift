@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import TapedeckSystem
 
 /// The spool-full check a START makes before it creates a file.
 extension AudioEngine {
@@ -11,9 +9,7 @@ extension AudioEngine {
     /// Why the spool holding `path` cannot take a new recording (full), or nil.
     static func spoolFull(directoryOf path: String) -> String? {
         let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        var st = statvfs()
-        guard statvfs(dir, &st) == 0 else { return nil }
-        let free = UInt64(st.f_bavail) * UInt64(st.f_frsize)
+        guard let free = FileSystem.availableBytes(at: dir) else { return nil }
         return free < minimumFreeBytes ? "spool \(dir) is full (\(free / 1024) KiB free)" : nil
     }
 }

@@ -1,3 +1,4 @@
+import TapedeckVocabulary
 import TapedeckAudio
 
 /// What the engine is asked to record and where: the station, how its two legs are

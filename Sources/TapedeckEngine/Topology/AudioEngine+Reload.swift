@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TapedeckAudio
+import TapedeckSystem
 
 extension AudioEngine {
     /// The configured stations, each with a ring: kept from `old` where neither the station

@@ -1,3 +1,4 @@
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -9,10 +9,13 @@ public struct EngineLayout: Sendable, Equatable {
         public var name: String
         public var pcm: String
         public var format: CaptureFormat
-        public init(name: String, pcm: String, format: CaptureFormat) {
+        /// A virtual device's recorded programme (a WAV file), nil for its tones.
+        public var speech: String?
+        public init(name: String, pcm: String, format: CaptureFormat, speech: String? = nil) {
             self.name = name
             self.pcm = pcm
             self.format = format
+            self.speech = speech
         }
     }
 

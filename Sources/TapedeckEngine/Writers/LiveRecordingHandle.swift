@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
 import TapedeckAudio
+import TapedeckSystem
 
 /// A running recording in the audio engine. Its pipeline is touched by the writer
 /// thread only; other threads read the atomics and ask for the finish.

@@ -1,3 +1,4 @@
+import TapedeckSystem
 import Dispatch
 import Logging
 import Synchronization

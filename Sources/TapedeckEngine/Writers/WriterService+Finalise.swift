@@ -1,5 +1,7 @@
+import TapedeckVocabulary
 import TapedeckAudio
 import TapedeckFileCheck
+import TapedeckSystem
 
 /// How a recording's files become final: finished by their writers (WAV header, MP3 Info
 /// tag, fsync, rename into place), or, after a write error, salvaged: closed as they are,

@@ -6,8 +6,8 @@ import TapedeckControl
 /// A line that is not a known event is printed as it came.
 enum EventLine {
     static func readable(_ line: String) -> String {
-        guard let object = JSONValue.parse(line), let event = object["event"]?.stringValue else { return line }
-        var words = [clock(object["created_at"]?.stringValue), event]
+        guard let object = JSONValue.parse(line), let event = object["event"]?.string else { return line }
+        var words = [clock(object["created_at"]?.string), event]
         switch event {
         case "recording.started", "recording.completed", "recording.failed":
             guard let r = object["recording"] else { return line }
@@ -15,11 +15,11 @@ enum EventLine {
             words.append("#" + (r["id"].flatMap(text) ?? "?"))
             words.append(fileName(r))
             if event == "recording.started" {
-                if let kind = r["kind"]?.stringValue { words.append(kind) }
-                if let stage = r["stage"]?.stringValue, !stage.isEmpty { words.append("stage \(stage)") }
+                if let kind = r["kind"]?.string { words.append(kind) }
+                if let stage = r["stage"]?.string, !stage.isEmpty { words.append("stage \(stage)") }
             } else if event == "recording.completed" {
-                if let seconds = r["duration_seconds"]?.doubleValue { words.append(duration(seconds)) }
-                if let size = r["size_bytes"]?.doubleValue { words.append(byteCount(size)) }
+                if let seconds = r["duration_seconds"]?.number { words.append(duration(seconds)) }
+                if let size = r["size_bytes"]?.number { words.append(byteCount(size)) }
             } else {
                 let reason = object["reason"].flatMap(text) ?? r["reason"].flatMap(text) ?? "unknown reason"
                 words[words.count - 1] += ":"
@@ -43,8 +43,8 @@ enum EventLine {
 
     /// A value as text: strings as they are, numbers without a needless `.0`.
     static func text(_ value: JSONValue) -> String? {
-        if let s = value.stringValue { return s }
-        guard let n = value.doubleValue else { return nil }
+        if let s = value.string { return s }
+        guard let n = value.number else { return nil }
         return n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
     }
 
@@ -57,9 +57,9 @@ enum EventLine {
 
     /// The file's name: the last part of `file_path`, else `filename` plus the format.
     static func fileName(_ r: JSONValue) -> String {
-        if let path = r["file_path"]?.stringValue, let name = path.split(separator: "/").last { return String(name) }
+        if let path = r["file_path"]?.string, let name = path.split(separator: "/").last { return String(name) }
         let base = r["filename"].flatMap(text) ?? "?"
-        if let format = r["format"]?.stringValue { return "\(base).\(format)" }
+        if let format = r["format"]?.string { return "\(base).\(format)" }
         return base
     }
 

@@ -1,0 +1,4 @@
+// Linux calls glibc declares only under _GNU_SOURCE, which the Glibc module Swift
+// imports is built without. Declared here as glibc defines them; imported only by
+// TapedeckSystem.
+int syncfs(int fd);

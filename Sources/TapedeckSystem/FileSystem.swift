@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Calls on paths (rename, unlink, stat, statvfs, mkdir, chmod), each failing with a typed
+/// `FileError` where a failure matters.
+public enum FileSystem {
+    /// Renames `from` to `to` and makes the rename durable by syncing the directory.
+    public static func renameDurably(_ from: String, to: String) throws(FileError) {
+        try rename(from, to: to)
+        syncDirectory(of: to)
+    }
+
+    /// rename(2), not synced.
+    public static func rename(_ from: String, to: String) throws(FileError) {
+        guard Glibc.rename(from, to) == 0 else {
+            throw FileError(operation: "rename \(from) to", path: to, errno: .current)
+        }
+    }
+
+    /// The folder holding `path`: what is before its last slash ("/" for "/x", "." for "x").
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// fsyncs the directory holding `path` (best effort: some file systems refuse).
+    public static func syncDirectory(of path: String) {
+        let fd = open(folder(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { _ = fsync(fd); _ = Glibc.close(fd) }
+    }
+
+    public static func remove(_ path: String) { _ = unlink(path) }
+
+    /// Size in bytes of the file at `path`, or nil when it cannot be stat'ed.
+    public static func size(of path: String) -> Int? {
+        try? FileStatus.of(path).get().size
+    }
+
+    /// Bytes an unprivileged writer may still use on the file system holding `path`
+    /// (statvfs: `f_bavail * f_frsize`), or nil when it cannot be asked.
+    public static func availableBytes(at path: String) -> UInt64? {
+        var st = statvfs()
+        guard statvfs(path, &st) == 0 else { return nil }
+        return UInt64(st.f_bavail) * UInt64(st.f_frsize)
+    }
+}
