@@ -1,4 +1,5 @@
 import Foundation
+import TapedeckVocabulary
 
 extension Controller {
     /// `call_start`: the call's fields name the files of recordings made during it; its
@@ -59,7 +60,7 @@ extension Controller {
             return (session.agent, callID, ending)
         }
         guard let (agent, callID, live) = taken else { return .failure(.agentNotLoggedIn(agentUser: agentUser)) }
-        return .callEnded(agent, callID: callID, completed: complete(live, cause: "call_end"))
+        return .callEnded(agent, callID: callID, completed: complete(live, cause: .callEnd))
     }
 
     /// `call_status`: the agent whose current call has `callID`, and the call (read only).

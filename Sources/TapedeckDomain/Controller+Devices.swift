@@ -1,4 +1,5 @@
 import Foundation
+import TapedeckVocabulary
 
 extension Controller {
     /// A device was lost: the recordings on its `stations` end (cause `device_lost`,
@@ -17,7 +18,7 @@ extension Controller {
             }
             return all
         }
-        let done = complete(live, cause: "device_lost")
+        let done = complete(live, cause: .deviceLost)
         let now = clock()
         for station in stations {
             events.publish(Event(.stationDown(station: station, device: device, reason: reason), createdAt: now))

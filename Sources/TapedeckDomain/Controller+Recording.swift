@@ -1,4 +1,5 @@
 import Foundation
+import TapedeckVocabulary
 
 extension Controller {
     func recording(_ command: RecordingCommand) -> Reply {
@@ -31,7 +32,7 @@ extension Controller {
         }
         guard let (agent, live) = taken else { return .failure(.agentNotLoggedIn(agentUser: agentUser)) }
         if live.isEmpty { return .failure(.nothingRunning(function, .stop, agent)) }
-        return .recordingStopped(function, agent, completed: complete(live, cause: "stopped"))
+        return .recordingStopped(function, agent, completed: complete(live, cause: .stopped))
     }
 
     /// PAUSE / RESUME / MASK / UNMASK on all of the agent's recordings of that function.
@@ -94,7 +95,7 @@ extension Controller {
     /// Ends `live` recordings: waits for their files (or takes the results given, for
     /// recordings that ended by themselves), completes their log rows, sends their events.
     /// Returns their final snapshots (main files, then legs).
-    func complete(_ live: [LiveRecording], cause: String, results given: [FinishedRecording]? = nil) -> [RecordingSnapshot] {
+    func complete(_ live: [LiveRecording], cause: EndCause, results given: [FinishedRecording]? = nil) -> [RecordingSnapshot] {
         guard !live.isEmpty else { return [] }
         let finished = given ?? backend.finish(live.map(\.handle))
         let end = clock()
@@ -113,18 +114,18 @@ extension Controller {
                 s.maskedSeconds = result.maskedSeconds
                 if let error = result.error {
                     s.status = .failed
-                    s.cause = result.cause ?? "error"
+                    s.cause = result.cause ?? EndCause.error.rawValue
                     s.failureReason = error
                 } else if tooShort {
                     // FreeSWITCH's RECORD_MIN_SEC: the file goes, the row stays.
                     files.discard(path: file.path)
                     s.status = .discarded
-                    s.cause = "too_short"
+                    s.cause = EndCause.tooShort.rawValue
                     s.sizeBytes = 0
                     s.sha256 = nil
                 } else {
                     s.status = .completed
-                    s.cause = result.cause ?? cause
+                    s.cause = result.cause ?? cause.rawValue
                 }
                 try? store.complete(s, framesLost: result.framesLost, repair: file.repair)
                 if let error = result.error {
@@ -158,7 +159,7 @@ extension Controller {
             return nil
         }
         guard let live else { return }
-        _ = complete([live], cause: result.cause ?? "stopped", results: [result])
+        _ = complete([live], cause: result.cause.map(EndCause.init(rawValue:)) ?? .stopped, results: [result])
     }
 
     // MARK: Lookup

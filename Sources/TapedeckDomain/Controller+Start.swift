@@ -222,7 +222,7 @@ extension Controller {
             let end = clock()
             for var r in p.rows {
                 r.status = .failed
-                r.cause = "error"
+                r.cause = EndCause.error.rawValue
                 r.failureReason = error.reason
                 r.endTime = end
                 r.updatedAt = end
@@ -242,15 +242,15 @@ extension Controller {
         let live = LiveRecording(
             snapshot: p.snapshot, legs: p.legs, handle: handle, origin: request.origin, forced: request.forced,
             minDurationSeconds: request.options.minDurationMilliseconds.map { Double($0) / 1000 }, callSerial: p.callSerial)
-        let (cause, early): (String?, FinishedRecording?) = state.withLock { s in
+        let (cause, early): (EndCause?, FinishedRecording?) = state.withLock { s in
             let early = s.earlyEnds.firstIndex { $0.handle === handle }.map { s.earlyEnds.remove(at: $0).result }
             guard var session = s.sessions[request.agentUser], session.serial == p.sessionSerial else {
-                return ("logout", early)
+                return (.logout, early)
             }
             session.reserved.removeAll { $0.serial == p.reservation }
-            let cause: String? = if !s.accepting { "shutdown" }
-                else if s.stationLosses[p.agent.station, default: 0] != p.stationLosses { "device_lost" }
-                else if p.callSerial != nil && session.call?.serial != p.callSerial { "call_end" }
+            let cause: EndCause? = if !s.accepting { .shutdown }
+                else if s.stationLosses[p.agent.station, default: 0] != p.stationLosses { .deviceLost }
+                else if p.callSerial != nil && session.call?.serial != p.callSerial { .callEnd }
                 else { nil }
             if cause == nil && early == nil { session.recordings.append(live) }
             s.sessions[request.agentUser] = session
@@ -258,7 +258,7 @@ extension Controller {
         }
         for r in p.rows { events.publish(Event(.recordingStarted(r), createdAt: p.arrival)) }
         if let early {
-            _ = complete([live], cause: early.cause ?? "stopped", results: [early])
+            _ = complete([live], cause: early.cause.map(EndCause.init(rawValue:)) ?? .stopped, results: [early])
         } else if let cause {
             _ = complete([live], cause: cause)
         }

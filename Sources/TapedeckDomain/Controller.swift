@@ -1,4 +1,5 @@
 import Foundation
+import TapedeckVocabulary
 import Synchronization
 
 /// The daemon's domain: who is logged in where, which recordings run, and what every
@@ -105,7 +106,7 @@ public final class Controller: Sendable {
             }
             return all
         }
-        let done = complete(live, cause: "shutdown")
+        let done = complete(live, cause: .shutdown)
         while state.withLock({ $0.startsInFlight }) > 0 { Thread.sleep(forTimeInterval: 0.001) }
         return done
     }
@@ -161,7 +162,7 @@ public final class Controller: Sendable {
             return (session.agent, session.recordings)
         }
         guard let (agent, live) = taken else { return .failure(.agentNotLoggedIn(agentUser: agentUser)) }
-        let completed = complete(live, cause: "logout")
+        let completed = complete(live, cause: .logout)
         events.publish(Event(.agentLogout(agent), createdAt: clock()))
         return .loggedOut(agent, completed: completed)
     }
