@@ -26,7 +26,7 @@ import Glibc
         let before = metrics(c)
         #expect(before[overruns] == 0 && before[lost] == 0)
         daemon.process?.signal(SIGSTOP)
-        usleep(3_000_000)
+        usleep(3_000_000)   // the freeze under test: how long the daemon is not served
         daemon.process?.signal(SIGCONT)
         var after = metrics(c)
         while (after[overruns] ?? 0) == 0 && Date() < deadline {
@@ -37,7 +37,9 @@ import Glibc
         // About the 3 s frozen: what the 160 ms buffer held is lost with the rest, as on a card.
         let lostFrames = after[lost] ?? 0
         #expect(lostFrames >= 2.9 * 8000 && lostFrames <= 3.6 * 8000, "\(lostFrames)")
-        usleep(500_000)
+        // Half a second of audio after the freeze, so the loss sits inside the file.
+        let resumed = after[captured] ?? 0
+        while (metrics(c)[captured] ?? 0) < resumed + 4000 && Date() < deadline { usleep(20_000) }
         let stop = c.request(#"{"function":"recording","agent_user":"1000","value":"STOP"}"#) ?? ""
         let reply = try JSONSerialization.jsonObject(with: Data(stop.utf8)) as? [String: Any] ?? [:]
         let row = ((reply["data"] as? [String: Any])?["recordings"] as? [[String: Any]])?.first ?? [:]
