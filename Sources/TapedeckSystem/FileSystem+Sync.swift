@@ -1,4 +1,3 @@
-import TapedeckSystem
 import CSyscalls
 #if canImport(Glibc)
 import Glibc
