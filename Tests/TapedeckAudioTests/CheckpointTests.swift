@@ -71,23 +71,6 @@ private final class CountingWriter: AudioFileWriter {
         #expect((9...10).contains(writer.rewrites.count))
     }
 
-    /// Without `fsyncsAtCheckpoints` (tapedeckd: its SpoolSyncer syncs the file system)
-    /// the checkpoints still rewrite the header once a second, and sync nothing.
-    @Test func checkpointsLeftToTheSpoolSyncerRewriteWithoutSync() throws {
-        let ring = HistoryRing(seconds: 30, sampleRate: 8000)
-        let writer = CountingWriter()
-        let pipeline = RecordingPipeline(ring: ring, cursor: ring.cursor(), mode: .mono(average: false),
-                                         writer: writer, now: 0)
-        pipeline.fsyncsAtCheckpoints = false
-        for tick in 1...250 {   // 5 s
-            feed(ring, frames: 160, from: 160 * tick)
-            try pipeline.pump(now: Double(tick) * 0.02)
-        }
-        #expect((4...5).contains(writer.rewrites.count))
-        #expect(!writer.rewrites.contains { $0.synced })
-        for (i, r) in writer.rewrites.enumerated() { #expect(r.frames >= (i + 1) * 8000 - 160) }
-    }
-
     /// What a SIGKILL leaves after a burst: a WAV whose header declares every whole second
     /// of audio written (the header is rewritten through the page cache, no fsync needed),
     /// with exactly those samples.

@@ -35,9 +35,6 @@ public final class ALSACapturePCM: CaptureSource, @unchecked Sendable {
     /// The PCM's poll descriptors (filled anew by every `wait`, allocated once here).
     private let pollFDs: UnsafeMutablePointer<pollfd>
     private let pollCount: Int
-    /// Whether the last wait polled and what followed was a whole period (see `wait`);
-    /// capture thread only.
-    private var caughtUp = false
 
     /// Opens `name` (`hw:1,0`, `plughw:1,0` or any PCM of the ALSA configuration) with
     /// exactly the rate and channel count asked for.
@@ -124,19 +121,11 @@ public final class ALSACapturePCM: CaptureSource, @unchecked Sendable {
     /// stream) keeps it polling without end — a busy SCHED_FIFO thread that starves the
     /// sound server it waits for. Here such a wake-up returns 0, and the capture loop paces
     /// itself before it waits again.
-    ///
-    /// Caught up (the last wait had to poll: the period read since then was the newest), the
-    /// next period cannot be there yet and the wait polls at once; behind (the last wait
-    /// found a period waiting), it first asks ALSA how much is there and, with a period or
-    /// more, returns without polling. One ALSA call a period fewer in the usual case.
     public func wait(timeoutMilliseconds: Int32) -> Int32 {
-        if !caughtUp {
-            // A period already there (or an xrun): no need to poll.
-            let avail = snd_pcm_avail_update(pcm)
-            if avail < 0 { return Int32(clamping: avail) }
-            if avail >= snd_pcm_sframes_t(periodFrames) { return 1 }
-        }
-        caughtUp = true
+        // A period already there (or an xrun): no need to poll.
+        let avail = snd_pcm_avail_update(pcm)
+        if avail < 0 { return Int32(clamping: avail) }
+        if avail >= snd_pcm_sframes_t(periodFrames) { return 1 }
         let count = snd_pcm_poll_descriptors(pcm, pollFDs, UInt32(pollCount))
         if count < 0 { return count }
         let rc = poll(pollFDs, nfds_t(count), timeoutMilliseconds)
@@ -160,14 +149,10 @@ public final class ALSACapturePCM: CaptureSource, @unchecked Sendable {
     }
 
     public func read(into buffer: UnsafeMutablePointer<Int16>, frames: Int) -> Int {
-        let n = Int(snd_pcm_readi(pcm, buffer, snd_pcm_uframes_t(frames)))
-        // Anything but a whole period read after a poll: look before polling next time.
-        if n != frames { caughtUp = false }
-        return n
+        Int(snd_pcm_readi(pcm, buffer, snd_pcm_uframes_t(frames)))
     }
 
     public func recover(from error: Int32) -> Int32 {
-        caughtUp = false
         var rc: Int32 = 0
         if error == -ESTRPIPE {
             // Wait for the device to come back from suspend (bounded), else re-prepare.

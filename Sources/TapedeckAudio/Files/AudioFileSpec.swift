@@ -87,9 +87,6 @@ public protocol AudioFileWriter: AnyObject {
     var framesWritten: Int { get }
     /// Appends interleaved frames (`spec.channels` samples each).
     func write(_ samples: UnsafePointer<Int16>, frames: Int) throws(WriterError)
-    /// Writes what the writer holds back (its write-behind buffer) to the file, without
-    /// touching the header. `refreshHeader`, `checkpoint` and `finish` do this first.
-    func flush() throws(WriterError)
     /// Makes what was written so far readable with its true length if the process dies
     /// (a SIGKILL: the page cache survives it): the header (WAV) or the Info tag (MP3) is
     /// rewritten, nothing synced. Cheap: a few hundred bytes through the page cache.
@@ -104,11 +101,6 @@ public protocol AudioFileWriter: AnyObject {
     /// Closes the file as it is, leaving it under `partPath` (after a write error: what
     /// was written up to the failure stays, for repair).
     func abandon()
-}
-
-extension AudioFileWriter {
-    /// A writer that holds nothing back.
-    public func flush() throws(WriterError) {}
 }
 
 public enum AudioFileWriters {

@@ -3,11 +3,6 @@ import TapedeckVocabulary
 /// CBR MP3 through libmp3lame, with the Info/LAME tag kept current at the start of the file:
 /// LAME's own tag (`lame_get_lametag_frame`) where it fits in a frame, else our
 /// `MP3InfoFrame`, reserved before the first audio frame.
-///
-/// LAME encodes straight into a write-behind buffer of two seconds of the stream or more,
-/// written with one `write` when it fills and before every tag rewrite (so the tag never
-/// counts a byte that is not in the file): in real time one write a second, at the
-/// checkpoint, instead of one per MP3 frame LAME completes.
 public final class MP3FileWriter: AudioFileWriter {
     public let path: String
     public let partPath: String
@@ -17,10 +12,7 @@ public final class MP3FileWriter: AudioFileWriter {
     private var fd: FileDescriptor?
     private static let chunkFrames = 4096
     private let outCapacity = LameEncoder.outputBound(frames: chunkFrames)
-    /// The write-behind buffer: `pending` bytes of stream at its start, not yet written.
     private let out: UnsafeMutablePointer<UInt8>
-    private let bufferCapacity: Int
-    private var pending = 0
     /// Set when LAME's tag does not fit and we write our own Info frame.
     private let ownInfo: MP3InfoFrame?
     /// Stream bytes written (including the Info frame) and their CRC after the Info frame.
@@ -38,9 +30,7 @@ public final class MP3FileWriter: AudioFileWriter {
         } catch {
             throw WriterError(error)
         }
-        // Two seconds of stream (at least one encoder chunk's worst case) plus room for one chunk.
-        self.bufferCapacity = max(outCapacity, 2 * spec.effectiveBitrate * 1000 / 8) + outCapacity
-        self.out = .allocate(capacity: bufferCapacity)
+        self.out = .allocate(capacity: outCapacity)
         let info = MP3InfoFrame(sampleRate: spec.sampleRate, channels: spec.channels, bitrateKbps: spec.effectiveBitrate)
         self.ownInfo = info.lameTagFits || !info.countsFit ? nil : info
         if let info = ownInfo, let fd {
@@ -65,41 +55,25 @@ public final class MP3FileWriter: AudioFileWriter {
         var done = 0
         while done < frames {
             let n = min(Self.chunkFrames, frames - done)
-            if bufferCapacity - pending < outCapacity { try flush(fd) }
-            let bytes = encoder.encode(samples + done * spec.channels, frames: n, into: out + pending, capacity: outCapacity)
+            let bytes = encoder.encode(samples + done * spec.channels, frames: n, into: out, capacity: outCapacity)
             guard bytes >= 0 else {
                 throw WriterError(path: path, operation: "encode", reason: "LAME error \(bytes)")
             }
-            emitted(bytes)
+            try emit(fd, bytes)
             done += n
         }
         framesWritten += frames
     }
 
-    /// Counts `bytes` LAME has just put in the buffer after the pending ones.
-    private func emitted(_ bytes: Int) {
+    private func emit(_ fd: FileDescriptor, _ bytes: Int) throws(WriterError) {
         guard bytes > 0 else { return }
-        if ownInfo != nil { musicCRC = CRC16.arc(UnsafeBufferPointer(start: out + pending, count: bytes), initial: musicCRC) }
-        pending += bytes
+        do throws(FileError) { try fd.write(out, count: bytes) } catch { throw WriterError(error) }
+        if ownInfo != nil { musicCRC = CRC16.arc(UnsafeBufferPointer(start: out, count: bytes), initial: musicCRC) }
         streamBytes += bytes
     }
 
-    /// Writes the pending bytes (one `write`).
-    private func flush(_ fd: FileDescriptor) throws(WriterError) {
-        guard pending > 0 else { return }
-        let n = pending
-        pending = 0
-        do throws(FileError) { try fd.write(out, count: n) } catch { throw WriterError(error) }
-    }
-
-    public func flush() throws(WriterError) {
-        guard let fd else { return }
-        try flush(fd)
-    }
-
-    /// Writes what is pending, rewrites the Info tag for the frames so far, then syncs if asked.
+    /// Rewrites the Info tag for the frames so far, then syncs if asked.
     private func writeTag(_ fd: FileDescriptor, sync: Bool) throws(WriterError) {
-        try flush(fd)
         do throws(FileError) {
             if let info = ownInfo {
                 let frames = encoder.framesEncoded
@@ -131,8 +105,7 @@ public final class MP3FileWriter: AudioFileWriter {
         guard let fd else { throw WriterError(path: path, operation: "finish", reason: "file already closed") }
         self.fd = nil
         do throws(WriterError) {
-            if bufferCapacity - pending < outCapacity { try flush(fd) }
-            emitted(encoder.flush(into: out + pending, capacity: outCapacity))
+            try emit(fd, encoder.flush(into: out, capacity: outCapacity))
             try writeTag(fd, sync: true)
         } catch {
             try? fd.close()
@@ -156,7 +129,7 @@ public final class MP3FileWriter: AudioFileWriter {
     }
 
     public func abandon() {
-        if let fd { try? flush(fd); try? fd.close() }
+        if let fd { try? fd.close() }
         fd = nil
     }
 }

@@ -40,16 +40,11 @@ public final class RecordingPipeline {
     public let frameLimit: Int?
     public let rules: RecordingRules
     public let controls: RecordingControls
-    /// Seconds of wall time between checkpoints: what every writer holds back written,
-    /// every file's header or Info tag rewritten and (with `fsyncsAtCheckpoints`) fsync'd.
-    /// A burst of audio (faster than real time: a writer catching up, the offline
-    /// benchmark) also gets its headers rewritten, without fsync, every this many seconds
-    /// of audio, and what is held back written at the end of the pump. See
-    /// docs/recording.md, "Checkpoints".
+    /// Seconds of wall time between checkpoints: every file's header or Info tag
+    /// rewritten and fsync'd. A burst of audio (faster than real time: a writer catching
+    /// up, the offline benchmark) also gets its headers rewritten, without fsync, every
+    /// this many seconds of audio. See docs/recording.md, "Checkpoints".
     public var checkpointInterval: Double = 1.0
-    /// Whether a checkpoint fsyncs each file. Off in tapedeckd, whose `SpoolSyncer` syncs
-    /// the spool's file system once an interval instead of every file every second.
-    public var fsyncsAtCheckpoints = true
     /// Ring position at which the recording ends (the audio that had arrived when it was
     /// told to stop); nil while it runs.
     public var endPosition: UInt64?
@@ -145,7 +140,6 @@ public final class RecordingPipeline {
     /// the files' headers when a checkpoint is due. Returns true once complete.
     @discardableResult
     public func pump(now: Double = monotonicSeconds()) throws(WriterError) -> Bool {
-        var burst = false
         while !isComplete {
             let got = ring.read(&cursor, into: pairs, maxFrames: min(Self.chunkFrames, room))
             if got.frames == 0 && got.lost == 0 { break }
@@ -156,17 +150,9 @@ public final class RecordingPipeline {
                 try gap(frames: Int(min(got.lost, UInt64(allowed))), position: first - got.lost)
             }
             try process(frames: got.frames, position: first)
-            if burstHeaderDue(now: now) {
-                try rewriteHeaders(now: now, checkpoint: false)
-                burst = true
-            }
+            if burstHeaderDue(now: now) { try rewriteHeaders(now: now, sync: false) }
         }
-        if now - lastCheckpoint >= checkpointInterval {
-            try rewriteHeaders(now: now, checkpoint: true)
-        } else if burst {
-            // A catch-up leaves all it took from the ring in the files, not in the writers.
-            for o in outputs { try o.writer.flush() }
-        }
+        if now - lastCheckpoint >= checkpointInterval { try rewriteHeaders(now: now, sync: true) }
         return isComplete
     }
 
@@ -180,15 +166,13 @@ public final class RecordingPipeline {
         return audio >= max(checkpointInterval, now - lastHeader + checkpointInterval / 2)
     }
 
-    /// Writes what every writer holds back and rewrites every file's header or Info tag
-    /// (readable up to here after a SIGKILL); a `checkpoint` with `fsyncsAtCheckpoints`
-    /// also fsyncs it (up to here after a power cut too).
-    private func rewriteHeaders(now: Double, checkpoint: Bool) throws(WriterError) {
-        let sync = checkpoint && fsyncsAtCheckpoints
+    /// Rewrites every file's header or Info tag (readable up to here after a SIGKILL) and,
+    /// with `sync`, fsyncs it (up to here after a power cut too): a checkpoint.
+    private func rewriteHeaders(now: Double, sync: Bool) throws(WriterError) {
         for o in outputs {
             if sync { try o.writer.checkpoint() } else { try o.writer.refreshHeader() }
         }
-        if checkpoint { lastCheckpoint = now }
+        if sync { lastCheckpoint = now }
         lastHeader = now
         timelineAtHeader = timelineFrames
     }
