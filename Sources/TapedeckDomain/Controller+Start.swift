@@ -275,9 +275,16 @@ extension Controller {
 
     /// A START ended (committed or rolled back).
     func endFlight() {
-        state.withLock { s in
+        let landed = state.withLock { s in
             s.startsInFlight -= 1
             if s.startsInFlight == 0 { s.earlyEnds = [] }
+            return s.startsInFlight == 0
+        }
+        if landed {
+            // Taking the condition's lock orders this wake-up after a waiter's check.
+            startsLanded.lock()
+            startsLanded.broadcast()
+            startsLanded.unlock()
         }
     }
 

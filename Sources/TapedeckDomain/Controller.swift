@@ -14,6 +14,8 @@ public final class Controller: Sendable {
     let scheduler: any Scheduler
     let files: any RecordingFiles
     let state = Mutex(State())
+    /// Signalled when the last START in flight has committed or rolled back (shutdown waits on it).
+    let startsLanded = NSCondition()
 
     struct State: Sendable {
         /// Sessions by agent_user.
@@ -107,7 +109,11 @@ public final class Controller: Sendable {
             return all
         }
         let done = complete(live, cause: .shutdown)
-        while state.withLock({ $0.startsInFlight }) > 0 { Thread.sleep(forTimeInterval: 0.001) }
+        // The check is made holding the condition's lock, and the last START to land
+        // broadcasts holding it, so the wake-up cannot fall between check and wait.
+        startsLanded.lock()
+        while state.withLock({ $0.startsInFlight }) > 0 { startsLanded.wait() }
+        startsLanded.unlock()
         return done
     }
 

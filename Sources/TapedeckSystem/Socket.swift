@@ -36,10 +36,19 @@ public struct Socket: Sendable, Hashable {
     /// A Unix stream socket connected to `address`.
     public static func connect(to address: UnixAddress) throws(Errno) -> Socket {
         let s = try open(domain: AF_UNIX, type: SOCK_STREAM)
-        let rc = address.withSocketAddress { sa, len in Glibc.connect(s.raw, sa, len) }
-        guard let rc else { s.close(); throw Errno(ENAMETOOLONG) }
-        guard rc == 0 else { let e = Errno.current; s.close(); throw e }
+        do throws(Errno) { try s.connect(to: address) } catch { s.close(); throw error }
         return s
+    }
+
+    /// Connects this socket to `address` (retrying EINTR); ENAMETOOLONG when the name
+    /// does not fit a `sockaddr_un`.
+    public func connect(to address: UnixAddress) throws(Errno) {
+        while true {
+            let rc = address.withSocketAddress { sa, len in Glibc.connect(raw, sa, len) }
+            guard let rc else { throw Errno(ENAMETOOLONG) }
+            if rc == 0 { return }
+            if errno != EINTR { throw .current }
+        }
     }
 
     /// A listening Unix stream socket at `path` (a stale socket file is replaced), with
