@@ -20,6 +20,20 @@ public struct FileDescriptor: Sendable {
     /// The descriptor number, for C libraries that take one (libsndfile's `sf_open_fd`).
     public var raw: Int32 { descriptor.rawValue }
 
+    /// The process's standard output and standard error (never closed by this type).
+    public static let standardOutput = FileDescriptor(descriptor: .standardOutput, path: "standard output")
+    public static let standardError = FileDescriptor(descriptor: .standardError, path: "standard error")
+
+    /// Writes all of `text` at the file position; a failure (a closed pipe) is dropped,
+    /// for messages where there is nobody left to tell.
+    public func write(_ text: String) {
+        var text = text
+        text.withUTF8 { buf in
+            guard let base = buf.baseAddress else { return }
+            try? write(base, count: buf.count)
+        }
+    }
+
     /// Opens `path`; `mode` is the permission bits of a file `.create` makes (less the umask).
     public static func open(_ path: String, _ access: AccessMode, options: OpenOptions = [],
                             mode: mode_t = 0o644) throws(FileError) -> FileDescriptor {

@@ -1,3 +1,4 @@
+import TapedeckSystem
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +24,5 @@ extension ParsableCommand {
 
 /// Writes `text` to standard error, unbuffered.
 func writeStderr(_ text: String) {
-    var text = text
-    text.withUTF8 { buf in _ = write(STDERR_FILENO, buf.baseAddress, buf.count) }
+    FileDescriptor.standardError.write(text)
 }

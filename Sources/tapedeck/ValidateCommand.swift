@@ -1,3 +1,4 @@
+import TapedeckSystem
 import ArgumentParser
 import TapedeckFileCheck
 #if canImport(Glibc)
@@ -92,16 +93,7 @@ enum FileCheckCLI {
 
     /// Writes to stderr (fd 2), unbuffered.
     static func emit(_ s: String) {
-        let bytes = Array(s.utf8)
-        bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var off = 0
-            while off < raw.count {
-                let r = write(2, base + off, raw.count - off)
-                if r <= 0 { break }
-                off += r
-            }
-        }
+        FileDescriptor.standardError.write(s)
     }
 }
 

@@ -1,3 +1,4 @@
+import TapedeckSystem
 import ArgumentParser
 import TapedeckControl
 #if canImport(Glibc)
@@ -61,16 +62,5 @@ extension ParsableCommand {
 /// Writes `text` to standard output at once (no buffering, so a line of `events` is
 /// visible to a pipe as soon as it arrives).
 func writeStdout(_ text: String) {
-    var text = text
-    text.withUTF8 { buf in
-        var offset = 0
-        while offset < buf.count {
-            let n = write(STDOUT_FILENO, buf.baseAddress! + offset, buf.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += n
-        }
-    }
+    FileDescriptor.standardOutput.write(text)
 }
