@@ -267,6 +267,7 @@ public final class AudioEngine: @unchecked Sendable {
             silenceListener: r.silenceSeconds.map {
                 BothLegsSilenceListener(sampleRate: rate, thresholdDBFS: r.silenceThresholdDBFS, seconds: $0)
             })
+        pipeline.fsyncsAtCheckpoints = false   // the writer pool's SpoolSyncer syncs the files
         let handle = LiveRecordingHandle(request: plan, ring: s.ring, pipeline: pipeline)
         self.writer.add(handle)
         return handle

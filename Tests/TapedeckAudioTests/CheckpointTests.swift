@@ -71,6 +71,23 @@ private final class CountingWriter: AudioFileWriter {
         #expect((9...10).contains(writer.rewrites.count))
     }
 
+    /// Without `fsyncsAtCheckpoints` (tapedeckd: its SpoolSyncer syncs the file system)
+    /// the checkpoints still rewrite the header once a second, and sync nothing.
+    @Test func checkpointsLeftToTheSpoolSyncerRewriteWithoutSync() throws {
+        let ring = HistoryRing(seconds: 30, sampleRate: 8000)
+        let writer = CountingWriter()
+        let pipeline = RecordingPipeline(ring: ring, cursor: ring.cursor(), mode: .mono(average: false),
+                                         writer: writer, now: 0)
+        pipeline.fsyncsAtCheckpoints = false
+        for tick in 1...250 {   // 5 s
+            feed(ring, frames: 160, from: 160 * tick)
+            try pipeline.pump(now: Double(tick) * 0.02)
+        }
+        #expect((4...5).contains(writer.rewrites.count))
+        #expect(!writer.rewrites.contains { $0.synced })
+        for (i, r) in writer.rewrites.enumerated() { #expect(r.frames >= (i + 1) * 8000 - 160) }
+    }
+
     /// What a SIGKILL leaves after a burst: a WAV whose header declares every whole second
     /// of audio written (the header is rewritten through the page cache, no fsync needed),
     /// with exactly those samples.
@@ -90,5 +107,53 @@ private final class CountingWriter: AudioFileWriter {
         let expected = (0..<(2 * declaredFrames)).map { Int16(truncatingIfNeeded: ($0 / 2) &* 7) }
         #expect(live.samples == expected)
         writer.discard()
+    }
+    /// An MP3 writer takes its audio two MP3 frames at a time in real time (1,152 frames
+    /// at 8 kHz): a period less waits in the ring; a STOP (an end position) or the
+    /// finish writes what is left, so nothing of the end is lost.
+    @Test func anMP3RecordingIsFedInBatchesAndDrainedAtItsEnd() throws {
+        let dir = try TestDirectory()
+        let writer = try AudioFileWriters.make(AudioFileSpec(format: .mp3, sampleRate: 8000, channels: 1),
+                                               path: dir.file("batch.mp3"))
+        #expect(writer.batchFrames == 1152)
+        let wav = try AudioFileWriters.make(AudioFileSpec(format: .wav, sampleRate: 8000, channels: 1),
+                                            path: dir.file("any.wav"))
+        #expect(wav.batchFrames == 0)
+        wav.discard()
+        let ring = HistoryRing(seconds: 30, sampleRate: 8000)
+        let pipeline = RecordingPipeline(ring: ring, cursor: ring.cursor(), mode: .mono(average: false),
+                                         writer: writer, now: 0)
+        for tick in 1...7 {   // 1,120 frames: under a batch
+            feed(ring, frames: 160, from: 160 * (tick - 1))
+            try pipeline.pump(now: Double(tick) * 0.02)
+            #expect(pipeline.framesWritten == 0)
+        }
+        feed(ring, frames: 160, from: 1120)
+        try pipeline.pump(now: 0.16)
+        #expect(pipeline.framesWritten == 1280)
+        feed(ring, frames: 160, from: 1280)
+        try pipeline.pump(now: 0.18)
+        #expect(pipeline.framesWritten == 1280)
+        pipeline.endPosition = ring.writePosition
+        #expect(try pipeline.pump(now: 0.2))
+        #expect(pipeline.framesWritten == 1440)
+        feed(ring, frames: 160, from: 1440)   // after the end: not part of the recording
+        let file = try pipeline.finish()
+        #expect(file.frames == 1440)
+    }
+
+    /// Without an end position, the finish drains what waits in the ring too
+    /// (`tapedeck record` stopped by Ctrl-C).
+    @Test func finishingAnMP3RecordingWritesTheLastPartialBatch() throws {
+        let dir = try TestDirectory()
+        let writer = try AudioFileWriters.make(AudioFileSpec(format: .mp3, sampleRate: 8000, channels: 1),
+                                               path: dir.file("tail.mp3"))
+        let ring = HistoryRing(seconds: 30, sampleRate: 8000)
+        let pipeline = RecordingPipeline(ring: ring, cursor: ring.cursor(), mode: .mono(average: false),
+                                         writer: writer, now: 0)
+        feed(ring, frames: 1000)
+        try pipeline.pump(now: 0.02)
+        #expect(pipeline.framesWritten == 0)
+        #expect(try pipeline.finish().frames == 1000)
     }
 }

@@ -87,6 +87,9 @@ public protocol AudioFileWriter: AnyObject {
     var framesWritten: Int { get }
     /// Appends interleaved frames (`spec.channels` samples each).
     func write(_ samples: UnsafePointer<Int16>, frames: Int) throws(WriterError)
+    /// The fewest frames worth handing to `write` at once while a recording runs in real
+    /// time (0: any number). A pipeline waits for that much audio before it writes.
+    var batchFrames: Int { get }
     /// Makes what was written so far readable with its true length if the process dies
     /// (a SIGKILL: the page cache survives it): the header (WAV) or the Info tag (MP3) is
     /// rewritten, nothing synced. Cheap: a few hundred bytes through the page cache.
@@ -101,6 +104,11 @@ public protocol AudioFileWriter: AnyObject {
     /// Closes the file as it is, leaving it under `partPath` (after a write error: what
     /// was written up to the failure stays, for repair).
     func abandon()
+}
+
+extension AudioFileWriter {
+    /// A writer that takes audio as it comes.
+    public var batchFrames: Int { 0 }
 }
 
 public enum AudioFileWriters {

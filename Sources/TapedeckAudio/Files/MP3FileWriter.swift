@@ -50,6 +50,13 @@ public final class MP3FileWriter: AudioFileWriter {
         out.deallocate()
     }
 
+    /// Two MP3 frames' worth (1,152 frames at 8 kHz, 144 ms; 2,304 at 48 kHz, 48 ms).
+    /// LAME encodes a frame once it has a frame plus its look-ahead, and woken with a
+    /// period (160 frames every 20 ms) on an otherwise idle core it costs 1.2× what it
+    /// costs fed a batch (bench/RESULTS.md, "The daemon's own cost"); LAME holds back
+    /// about 300 ms at 8 kHz anyway, so a kill -9 loses a little more of an MP3's end.
+    public var batchFrames: Int { 2 * MPEGVersion(sampleRate: spec.sampleRate).samplesPerFrame }
+
     public func write(_ samples: UnsafePointer<Int16>, frames: Int) throws(WriterError) {
         guard let fd else { throw WriterError(path: path, operation: "write", reason: "file already closed") }
         var done = 0

@@ -106,7 +106,7 @@ public struct OneShotRecorder {
         do {
             while !pipeline.isComplete && !shouldStop() && capture.stats.state != .failed {
                 let captureEnded = capture.stats.state == .stopped
-                try pipeline.pump()
+                try pipeline.pump(drain: captureEnded)
                 if captureEnded { break }   // everything it captured is written now
                 progress(Double(pipeline.framesWritten) / rate, pipeline.takePeaks())
                 var ts = timespec(tv_sec: 0, tv_nsec: pollNanos)

@@ -41,14 +41,19 @@ public final class RecordingPipeline {
     public let rules: RecordingRules
     public let controls: RecordingControls
     /// Seconds of wall time between checkpoints: every file's header or Info tag
-    /// rewritten and fsync'd. A burst of audio (faster than real time: a writer catching
+    /// rewritten and (with `fsyncsAtCheckpoints`) fsync'd. A burst of audio (faster than real time: a writer catching
     /// up, the offline benchmark) also gets its headers rewritten, without fsync, every
     /// this many seconds of audio. See docs/recording.md, "Checkpoints".
     public var checkpointInterval: Double = 1.0
+    /// Whether a checkpoint fsyncs each file. Off in tapedeckd, whose `SpoolSyncer` syncs
+    /// the spool's file system once an interval instead of every file every second.
+    public var fsyncsAtCheckpoints = true
     /// Ring position at which the recording ends (the audio that had arrived when it was
     /// told to stop); nil while it runs.
     public var endPosition: UInt64?
     public private(set) var cursor: RingCursor
+    /// The largest batch any output's writer asks for (`AudioFileWriter.batchFrames`).
+    public let batchFrames: Int
     public private(set) var framesLost: UInt64 = 0
     /// Frames put on the file's timeline (audio, silence for paused or masked time, gaps).
     public private(set) var timelineFrames = 0
@@ -95,6 +100,7 @@ public final class RecordingPipeline {
         self.ring = ring
         self.cursor = cursor
         self.outputs = outputs
+        self.batchFrames = outputs.map(\.writer.batchFrames).max() ?? 0
         self.frameLimit = frameLimit
         self.rules = rules
         self.controls = controls
@@ -137,9 +143,15 @@ public final class RecordingPipeline {
     }
 
     /// Writes everything the ring holds for this recording (up to its end) and refreshes
-    /// the files' headers when a checkpoint is due. Returns true once complete.
+    /// the files' headers when a checkpoint is due. Returns true once complete. Less
+    /// than a batch (`batchFrames`) waits in the ring for a later pump, unless the
+    /// recording has an end position or `drain` is set.
     @discardableResult
-    public func pump(now: Double = monotonicSeconds()) throws(WriterError) -> Bool {
+    public func pump(now: Double = monotonicSeconds(), drain: Bool = false) throws(WriterError) -> Bool {
+        if !drain, endPosition == nil, batchFrames > 0, ring.writePosition &- cursor.position < UInt64(min(batchFrames, room)) {
+            if now - lastCheckpoint >= checkpointInterval { try rewriteHeaders(now: now, sync: true) }
+            return isComplete
+        }
         while !isComplete {
             let got = ring.read(&cursor, into: pairs, maxFrames: min(Self.chunkFrames, room))
             if got.frames == 0 && got.lost == 0 { break }
@@ -167,10 +179,11 @@ public final class RecordingPipeline {
     }
 
     /// Rewrites every file's header or Info tag (readable up to here after a SIGKILL) and,
-    /// with `sync`, fsyncs it (up to here after a power cut too): a checkpoint.
+    /// with `sync` and `fsyncsAtCheckpoints`, fsyncs it (up to here after a power cut
+    /// too): a checkpoint.
     private func rewriteHeaders(now: Double, sync: Bool) throws(WriterError) {
         for o in outputs {
-            if sync { try o.writer.checkpoint() } else { try o.writer.refreshHeader() }
+            if sync && fsyncsAtCheckpoints { try o.writer.checkpoint() } else { try o.writer.refreshHeader() }
         }
         if sync { lastCheckpoint = now }
         lastHeader = now
@@ -286,7 +299,7 @@ public final class RecordingPipeline {
     /// Writes what is left (up to the end), releases what is held back, completes and
     /// renames every file. Returns them in output order.
     public func finishAll() throws(WriterError) -> [FinishedFile] {
-        try pump()
+        try pump(drain: true)
         for (o, d) in zip(outputs, delays) { try d.flush(to: o.writer) }
         var files: [FinishedFile] = []
         for o in outputs { files.append(try o.writer.finish()) }

@@ -25,6 +25,8 @@ public final class LiveRecordingHandle: @unchecked Sendable {
     /// tells whether its device delivered any audio while it ran.
     let startWritePosition: UInt64
     let startedAt: Double
+    /// The directories its files are written in (for the `SpoolSyncer`).
+    let directories: [String]
 
     init(request: RecordingRequest, ring: HistoryRing, pipeline: RecordingPipeline) {
         self.request = request
@@ -33,6 +35,7 @@ public final class LiveRecordingHandle: @unchecked Sendable {
         self.position = Atomic(pipeline.cursor.position)
         self.startWritePosition = ring.writePosition
         self.startedAt = monotonicSeconds()
+        self.directories = pipeline.outputs.map { FileSystem.folder(of: $0.writer.partPath) }
     }
 
     /// Seconds of audio written so far.

@@ -6,15 +6,27 @@ import Logging
 /// of its time blocked in fsync and write, and with one per core that time is lost to
 /// encoding (bench/RESULTS.md: on 2 cores, 1,536 MP3 recordings fell behind with two
 /// writers and 0.3 of the cores idle, and kept up with four).
+///
+/// Their files are made durable by one `SpoolSyncer` for all of them.
 final class WriterPool: @unchecked Sendable {
     let writers: [WriterService]
+    let syncer: SpoolSyncer
 
     init(count: Int = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount), logger: Logger) {
-        writers = (0..<max(1, count)).map { WriterService(logger: logger, name: "tapedeck-wr\($0)") }
+        let writers = (0..<max(1, count)).map { WriterService(logger: logger, name: "tapedeck-wr\($0)") }
+        self.writers = writers
+        self.syncer = SpoolSyncer(logger: logger) { writers.flatMap { $0.directories() } }
     }
 
-    func start() { for w in writers { w.start() } }
-    func stop() { for w in writers { w.stop() } }
+    func start() {
+        for w in writers { w.start() }
+        syncer.start()
+    }
+
+    func stop() {
+        for w in writers { w.stop() }
+        syncer.stop()
+    }
 
     var onAutoEnd: (@Sendable (LiveRecordingHandle, RecordingResult) -> Void)? {
         get { writers[0].onAutoEnd }

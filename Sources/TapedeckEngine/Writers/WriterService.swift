@@ -57,6 +57,11 @@ final class WriterService: @unchecked Sendable {
         live.withLock { $0.values.map { ObjectIdentifier($0.ring) } }
     }
 
+    /// The directories of the running recordings' files.
+    func directories() -> [String] {
+        live.withLock { $0.values.flatMap(\.directories) }
+    }
+
     /// Running recordings on this writer.
     var load: Int { live.withLock { $0.count } }
 
