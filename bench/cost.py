@@ -14,6 +14,9 @@ bench.py's jack-speech source; CPU = user+sys of the whole tapedeckd process
 (median of --reps runs, CPU from getrusage of the child). Both as CPU-s per recorded
 hour per recording; cost = daemon / bare. Exits 1 when a count's cost exceeds --limit.
 
+bench/lame_paced.c (unless --paced-seconds 0): LAME alone, 16 encoders visited in turn,
+offline and paced in real time with 160- and 1,152-frame visits: what being fed in real
+time costs the encoder itself, apart from anything the daemon does.
 --callgrind: instructions (valgrind's Ir) of `tapedeck record --offline` on the same
 audio (ALSA `file` device, 100 ms periods, mono MP3) against lame_bare's: independent
 of how busy the machine is. --profile-daemon N: tapedeckd under callgrind with N
@@ -119,6 +122,22 @@ def bare(work, mono, reps):
             subprocess.run([lame_bare, str(RATE), "1", "16", mono, out], check=True)
         runs.append(cpu.cpu * 3600 / SPEECH_S)
     return {"cpu_s_per_recorded_hour": statistics.median(runs), "runs": runs}
+
+
+PACED_CASES = [("offline, 160-frame visits", 160, 0), ("real time, 160-frame visits (a period)", 160, 1),
+               ("real time, 1,152-frame visits (two MP3 frames)", 1152, 1)]
+
+
+def paced(work, mono, seconds, streams=16):
+    """bench/lame_paced.c: LAME alone, `streams` encoders visited in turn, offline and
+    paced in real time at two visit sizes: what real-time feeding costs LAME itself."""
+    prog = build_c(work, "lame_paced", ["-lmp3lame"])
+    out = {}
+    for label, chunk, is_paced in PACED_CASES:
+        r = subprocess.run([prog, str(streams), str(chunk), str(is_paced), str(seconds), mono],
+                           check=True, capture_output=True, text=True)
+        out[label] = float(r.stdout.strip())
+    return {"streams": streams, "seconds": seconds, "cpu_s_per_recorded_hour": out}
 
 
 def daemon(args, work, legs, n):
@@ -268,6 +287,8 @@ def main():
     ap.add_argument("--callgrind", action="store_true")
     ap.add_argument("--profile-daemon", type=int, default=0, metavar="N")
     ap.add_argument("--profile-seconds", type=int, default=30)
+    ap.add_argument("--paced-seconds", type=int, default=30,
+                    help="audio per bench/lame_paced.c case (LAME alone, offline and in real time); 0 skips them")
     ap.add_argument("--tag", default="", help="a label stored with the results (e.g. the commit)")
     args = ap.parse_args()
     legs, mono = speech(args.work)
@@ -283,6 +304,8 @@ def main():
         ok = ok and r["cost"] <= args.limit
         log(f"  {n} stations: daemon {r['cpu_s_per_recorded_hour']:.2f} CPU-s/h per recording, "
             f"bare {b['cpu_s_per_recorded_hour']:.2f}: cost {r['cost']:.2f}x")
+    if args.paced_seconds:
+        res["lame_paced"] = paced(args.work, mono, args.paced_seconds)
     if args.callgrind:
         res["instructions"] = instructions(args.work, legs, mono)
     if args.profile_daemon:
@@ -297,6 +320,11 @@ def main():
     for n, r in res["counts"].items():
         print(f"{n:>8s} {r['cpu_s_per_recorded_hour']:15.2f} {r['bare_cpu_s_per_recorded_hour']:13.2f} "
               f"{r['cost']:6.2f}x {r['daemon_user_s']:7.1f} {r['daemon_sys_s']:7.1f} {r['loadavg_after'][0]:6.1f}")
+    if "lame_paced" in res:
+        p = res["lame_paced"]
+        print(f"LAME alone, {p['streams']} encoders visited in turn ({p['seconds']} s of audio):")
+        for label, v in p["cpu_s_per_recorded_hour"].items():
+            print(f"  {label}: {v:.2f} CPU-s/h per stream")
     if "instructions" in res:
         i = res["instructions"]
         print(f"instructions: tapedeck record --offline {i['tapedeck_record_offline_ir']:,} Ir, "
