@@ -41,9 +41,10 @@ public final class RecordingPipeline {
     public let rules: RecordingRules
     public let controls: RecordingControls
     /// Seconds of wall time between checkpoints: every file's header or Info tag
-    /// rewritten and (with `fsyncsAtCheckpoints`) fsync'd. A burst of audio (faster than real time: a writer catching
-    /// up, the offline benchmark) also gets its headers rewritten, without fsync, every
-    /// this many seconds of audio. See docs/recording.md, "Checkpoints".
+    /// rewritten and (with `fsyncsAtCheckpoints`) fsync'd. A burst of audio (faster than
+    /// real time: a writer catching up, the offline benchmark) also gets its headers
+    /// rewritten, without fsync, every this many seconds of audio. See docs/recording.md,
+    /// "Checkpoints".
     public var checkpointInterval: Double = 1.0
     /// Whether a checkpoint fsyncs each file. Off in tapedeckd, whose `SpoolSyncer` syncs
     /// the spool's file system once an interval instead of every file every second.
@@ -148,11 +149,9 @@ public final class RecordingPipeline {
     /// recording has an end position or `drain` is set.
     @discardableResult
     public func pump(now: Double = monotonicSeconds(), drain: Bool = false) throws(WriterError) -> Bool {
-        if !drain, endPosition == nil, batchFrames > 0, ring.writePosition &- cursor.position < UInt64(min(batchFrames, room)) {
-            if now - lastCheckpoint >= checkpointInterval { try rewriteHeaders(now: now, sync: true) }
-            return isComplete
-        }
-        while !isComplete {
+        let waitsForBatch = !drain && endPosition == nil && batchFrames > 0
+            && ring.writePosition &- cursor.position < UInt64(min(batchFrames, room))
+        while !waitsForBatch && !isComplete {
             let got = ring.read(&cursor, into: pairs, maxFrames: min(Self.chunkFrames, room))
             if got.frames == 0 && got.lost == 0 { break }
             let first = cursor.position - UInt64(got.frames)
