@@ -28,7 +28,7 @@ import argparse, json, os, shutil, statistics, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 from bench import (BENCH, RESULTS, TAPEDECK, TAPEDECKD, Client, ChildCPU, Daemon, Jack, alsa_env,  # noqa: E402
-                   build_c, jack_layout, log, machine, machine_busy_s, proc_cpu)
+                   build_c, jack_layout, log, virtual_layout, machine, machine_busy_s, proc_cpu)
 
 RATE = 8000
 SPEECH_S = 180
@@ -140,20 +140,38 @@ def paced(work, mono, seconds, streams=16):
     return {"streams": streams, "seconds": seconds, "cpu_s_per_recorded_hour": out}
 
 
+def speech_wav(work, legs):
+    """legs.raw as a 2-channel WAV: the virtual devices' `speech` file (channel c of a
+    device plays the file's channel c mod 2, so every station plays these two legs)."""
+    out = os.path.join(work, "legs.wav")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(legs):
+        sox("-t", "raw", "-r", str(RATE), "-e", "signed", "-b", "16", "-c", "2", legs, out)
+    return out
+
+
 def daemon(args, work, legs, n):
-    """n stations recording MP3 from jack-speech; CPU-s per recorded hour per recording."""
-    jwork = os.path.join(work, "jack")
-    os.makedirs(jwork, exist_ok=True)
-    shutil.copy(legs, os.path.join(jwork, "legs.raw"))
-    jack = Jack(jwork, "silence", realtime=True)      # "silence": do not make bench.py's noise
-    jack.signal, jack.jackgen = "speech", build_c(jwork, "jackgen", ["-l:libjack.so.0"])
-    if n > jack.max_stations():
-        raise SystemExit(f"at most {jack.max_stations()} stations on jackd")
-    env = alsa_env(os.path.join(work, f"alsa-{n}"), jack.asoundrc((n + 31) // 32), {"JACK_DEFAULT_SERVER": Jack.SERVER})
-    devices, stations = jack_layout(n)
-    d = Daemon(os.path.join(work, f"daemon-{n}"), devices, stations)
-    jack.start(f"cost-{n}")
-    res = {"stations": n, "recordings": n, "hold_s": args.hold, "warmup_s": args.warmup,
+    """n stations recording MP3 from the source's speech; CPU-s per recorded hour per
+    recording. Source "virtual": tapedeckd's own clock-paced devices playing legs.raw (no
+    process but the daemon, like a card); "jack": jackd's dummy driver and jackgen, whose
+    ALSA plugin and client threads run inside the daemon and count in its CPU."""
+    jack = None
+    if args.source == "jack":
+        jwork = os.path.join(work, "jack")
+        os.makedirs(jwork, exist_ok=True)
+        shutil.copy(legs, os.path.join(jwork, "legs.raw"))
+        jack = Jack(jwork, "silence", realtime=True)      # "silence": do not make bench.py's noise
+        jack.signal, jack.jackgen = "speech", build_c(jwork, "jackgen", ["-l:libjack.so.0"])
+        if n > jack.max_stations():
+            raise SystemExit(f"at most {jack.max_stations()} stations on jackd")
+        env = alsa_env(os.path.join(work, f"alsa-{n}"), jack.asoundrc((n + 31) // 32), {"JACK_DEFAULT_SERVER": Jack.SERVER})
+        devices, stations = jack_layout(n)
+    else:
+        env = None
+        devices, stations = virtual_layout(n, speech=speech_wav(work, legs))
+    d = Daemon(os.path.join(work, f"daemon-{args.source}-{n}"), devices, stations)
+    if jack:
+        jack.start(f"cost-{n}")
+    res = {"stations": n, "recordings": n, "source": args.source, "hold_s": args.hold, "warmup_s": args.warmup,
            "loadavg_before": os.getloadavg()}
     try:
         c = d.start(env=env)
@@ -166,7 +184,7 @@ def daemon(args, work, legs, n):
             assert "data" in r, r
         time.sleep(args.warmup)
         cpu0, th0, t0, busy0 = d.cpu_s(), d.threads_cpu(), time.monotonic(), machine_busy_s()
-        j0 = {p: proc_cpu(p) for p in jack.pids()}
+        j0 = {p: proc_cpu(p) for p in jack.pids()} if jack else {}
         stat0 = open(f"/proc/{d.proc.pid}/stat").read().rsplit(")", 1)[1].split()
         time.sleep(args.hold)
         cpu1, th1, t1, busy1 = d.cpu_s(), d.threads_cpu(), time.monotonic(), machine_busy_s()
@@ -181,7 +199,7 @@ def daemon(args, work, legs, n):
             "daemon_sys_s": (int(stat1[12]) - int(stat0[12])) / tck,
             "cpu_s_per_recorded_hour": (cpu1 - cpu0) * 3600 / (n * span),
             "threads_cpu_s": {k: round(th1.get(k, 0) - th0.get(k, 0), 2) for k in th1},
-            "jack_cpu_s": sum(proc_cpu(p) - j0[p] for p in jack.pids()),
+            "jack_cpu_s": sum(proc_cpu(p) - j0[p] for p in jack.pids()) if jack else 0,
             "machine_busy_cores": (busy1 - busy0) / span,
             "loadavg_after": os.getloadavg(),
             "writer_lag_s_at_end": lag["writer_lag_s"],
@@ -196,7 +214,8 @@ def daemon(args, work, legs, n):
     finally:
         if d.proc.poll() is None:
             d.stop()
-        res["jackd"] = jack.stop()
+        if jack:
+            res["jackd"] = jack.stop()
     return res
 
 
@@ -289,10 +308,13 @@ def main():
     ap.add_argument("--profile-seconds", type=int, default=30)
     ap.add_argument("--paced-seconds", type=int, default=30,
                     help="audio per bench/lame_paced.c case (LAME alone, offline and in real time); 0 skips them")
+    ap.add_argument("--source", default="virtual", choices=["virtual", "jack"],
+                    help="virtual: tapedeckd's own devices playing the speech (only the daemon runs); "
+                         "jack: jackd's dummy driver and jackgen (their plugin threads count in the daemon)")
     ap.add_argument("--tag", default="", help="a label stored with the results (e.g. the commit)")
     args = ap.parse_args()
     legs, mono = speech(args.work)
-    res = {"tag": args.tag, "speech_s": SPEECH_S, "machine": machine(), "counts": {}}
+    res = {"tag": args.tag, "source": args.source, "speech_s": SPEECH_S, "machine": machine(), "counts": {}}
     res["bare"] = bare(args.work, mono, args.reps)
     ok = True
     for n in [int(x) for x in args.counts.split(",") if x]:
@@ -315,7 +337,7 @@ def main():
     with open(os.path.join(RESULTS, "cost.json" if not args.tag else f"cost-{args.tag}.json"), "w") as f:
         json.dump(res, f, indent=2)
     print(f"\nDaemon cost per MP3 recording (16 kbit/s mono) on {SPEECH_S} s of espeak-ng speech, "
-          f"hold {args.hold} s after {args.warmup} s")
+          f"hold {args.hold} s after {args.warmup} s, {args.source} devices")
     print(f"{'stations':>8s} {'daemon CPU-s/h':>15s} {'bare CPU-s/h':>13s} {'cost':>7s} {'user s':>7s} {'sys s':>7s} {'load':>6s}")
     for n, r in res["counts"].items():
         print(f"{n:>8s} {r['cpu_s_per_recorded_hour']:15.2f} {r['bare_cpu_s_per_recorded_hour']:13.2f} "
