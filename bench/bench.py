@@ -890,6 +890,9 @@ def daemon_run(work, n_stations, n_rec, fmt, hold, layout=virtual_layout, env=No
     for t in bg:
         t.join()
     cpu1, w1, th1, busy1, rq1 = d.cpu_s(), time.monotonic(), d.threads_cpu(), machine_busy_s(), d.threads_runqueue_s()
+    # The STARTs' connection sat idle through the hold: past the daemon's idle_timeout_seconds
+    # (300 s by default) it has been closed, as any idle client's is. A new one for the rest.
+    c = Client(d.sock)
     if mark:
         mark("hold end")
     span = w1 - w0
