@@ -722,7 +722,7 @@ def metrics_sample(c):
 CONTENT_R_MIN = 0.8
 
 
-def storm(sock, requests, seconds=1.0, conns=8):
+def spread_requests(sock, requests, seconds=1.0, conns=8):
     """Sends `requests` spread evenly over `seconds` on `conns` connections (request k at
     k/len × seconds); returns [(latency s, reply, monotonic time sent)] in request order."""
     out = [None] * len(requests)
@@ -970,7 +970,7 @@ def daemon_run(work, n_stations, n_rec, fmt, hold, layout=virtual_layout, env=No
         pc.close()
     prober_t = threading.Thread(target=guarded(storm_probe), daemon=True)
     prober_t.start()
-    stop_out = storm(d.sock, [{"function": "recording", "agent_user": f"a{i + 1}", "value": "STOP"} for i in range(n_rec)])
+    stop_out = spread_requests(d.sock, [{"function": "recording", "agent_user": f"a{i + 1}", "value": "STOP"} for i in range(n_rec)])
     time.sleep(0.2)
     stop_probe.set()
     prober_t.join()
@@ -1028,7 +1028,7 @@ def daemon_run(work, n_stations, n_rec, fmt, hold, layout=virtual_layout, env=No
                 click_res.update(click_once(Client(d.sock)), during="start storm")
             ct = threading.Thread(target=guarded(mid_click), daemon=True)
             ct.start()
-        start_out = storm(d.sock, [{"function": "recording", "agent_user": f"a{i + 1}", "value": "START", "format": fmt}
+        start_out = spread_requests(d.sock, [{"function": "recording", "agent_user": f"a{i + 1}", "value": "START", "format": fmt}
                                    for i in range(n_rec)])
         if clicker:
             ct.join()
@@ -1039,7 +1039,7 @@ def daemon_run(work, n_stations, n_rec, fmt, hold, layout=virtual_layout, env=No
         res["start_storm"] = {"spread_s": 1.0, "connections": 8, "start_reply_ms": pcts([x[0] for x in start_out]),
                               "status_reply_ms": pcts(probe_lat), "errors": sum(1 for x in start_out if "data" not in x[1])}
         time.sleep(12)
-        again = storm(d.sock, [{"function": "recording", "agent_user": f"a{i + 1}", "value": "STOP"} for i in range(n_rec)])
+        again = spread_requests(d.sock, [{"function": "recording", "agent_user": f"a{i + 1}", "value": "STOP"} for i in range(n_rec)])
         if speech_ref is not None:
             late = []
             for i, (lat, r, t0) in enumerate(again):
