@@ -8,15 +8,20 @@ Speech: espeak-ng, two voices taking turns (with some overlap) for SPEECH_S seco
 low noise floor, 8 kHz: legs.raw (agent, customer), mono.raw (their saturated sum, what
 the daemon's mono mix writes). The daemon (release tapedeckd, .build-bench/release or
 $TAPEDECK_BENCH_BUILD) records N stations in MP3 (16 kbit/s mono, the default) from
-jackd's dummy driver with bench/jackgen.c playing legs.raw on 16 port pairs, as
-bench.py's jack-speech source; CPU = user+sys of the whole tapedeckd process
+--source virtual (the default: its own clock-paced devices playing legs.raw, no other
+process) or --source jack (jackd's dummy driver with bench/jackgen.c playing legs.raw on
+16 port pairs, as bench.py's jack-speech source); CPU = user+sys of the whole tapedeckd process
 (/proc/PID/stat) over the hold, after a warm-up. Bare: bench/lame_bare.c on mono.raw
 (median of --reps runs, CPU from getrusage of the child). Both as CPU-s per recorded
 hour per recording; cost = daemon / bare. Exits 1 when a count's cost exceeds --limit.
 
 bench/lame_paced.c (unless --paced-seconds 0): LAME alone, 16 encoders visited in turn,
 offline and paced in real time with 160- and 1,152-frame visits: what being fed in real
-time costs the encoder itself, apart from anything the daemon does.
+time costs the encoder itself, apart from anything the daemon does. Beside each count
+(unless --alike-seconds 0): LAME alone fed like the daemon at that count (N encoders
+shared by as many processes as the daemon has writers, two MP3 frames per visit, in real
+time): the daemon's cost if everything but the encoder were free; cost_vs_alike is the
+daemon's CPU as a multiple of it.
 --callgrind: instructions (valgrind's Ir) of `tapedeck record --offline` on the same
 audio (ALSA `file` device, 100 ms periods, mono MP3) against lame_bare's: independent
 of how busy the machine is. --profile-daemon N: tapedeckd under callgrind with N
@@ -138,6 +143,18 @@ def paced(work, mono, seconds, streams=16):
                            check=True, capture_output=True, text=True)
         out[label] = float(r.stdout.strip())
     return {"streams": streams, "seconds": seconds, "cpu_s_per_recorded_hour": out}
+
+
+def alike(work, mono, n, seconds):
+    """LAME alone fed the way the daemon feeds it at n recordings: n encoders shared by as
+    many processes as tapedeckd has writers (max(4, 2 x cores)), each visiting its
+    encoders with two MP3 frames (1,152 frames) every 144 ms of wall time. No capture,
+    mixing, files or syncing: what the daemon's cost would be if its own work were free."""
+    prog = build_c(work, "lame_paced", ["-lmp3lame"])
+    procs = min(n, max(4, 2 * (os.cpu_count() or 1)))
+    r = subprocess.run([prog, str(n), "1152", "1", str(seconds), mono, str(procs)],
+                       check=True, capture_output=True, text=True)
+    return {"encoders": n, "processes": procs, "seconds": seconds, "cpu_s_per_recorded_hour": float(r.stdout.strip())}
 
 
 def speech_wav(work, legs):
@@ -308,6 +325,8 @@ def main():
     ap.add_argument("--profile-seconds", type=int, default=30)
     ap.add_argument("--paced-seconds", type=int, default=30,
                     help="audio per bench/lame_paced.c case (LAME alone, offline and in real time); 0 skips them")
+    ap.add_argument("--alike-seconds", type=int, default=30,
+                    help="audio of LAME alone fed like the daemon, beside each count; 0 skips it")
     ap.add_argument("--source", default="virtual", choices=["virtual", "jack"],
                     help="virtual: tapedeckd's own devices playing the speech (only the daemon runs); "
                          "jack: jackd's dummy driver and jackgen (their plugin threads count in the daemon)")
@@ -322,10 +341,15 @@ def main():
         b = bare(args.work, mono, args.reps)   # again, beside each run: the machine's load changes
         r["bare_cpu_s_per_recorded_hour"] = b["cpu_s_per_recorded_hour"]
         r["cost"] = r["cpu_s_per_recorded_hour"] / b["cpu_s_per_recorded_hour"]
+        if args.alike_seconds:
+            r["lame_alike"] = alike(args.work, mono, n, args.alike_seconds)
+            r["cost_vs_alike"] = r["cpu_s_per_recorded_hour"] / r["lame_alike"]["cpu_s_per_recorded_hour"]
         res["counts"][str(n)] = r
         ok = ok and r["cost"] <= args.limit
         log(f"  {n} stations: daemon {r['cpu_s_per_recorded_hour']:.2f} CPU-s/h per recording, "
-            f"bare {b['cpu_s_per_recorded_hour']:.2f}: cost {r['cost']:.2f}x")
+            f"bare {b['cpu_s_per_recorded_hour']:.2f}: cost {r['cost']:.2f}x"
+            + (f"; LAME alone fed alike {r['lame_alike']['cpu_s_per_recorded_hour']:.2f}: "
+               f"{r['cost_vs_alike']:.2f}x" if "lame_alike" in r else ""))
     if args.paced_seconds:
         res["lame_paced"] = paced(args.work, mono, args.paced_seconds)
     if args.callgrind:
@@ -338,10 +362,13 @@ def main():
         json.dump(res, f, indent=2)
     print(f"\nDaemon cost per MP3 recording (16 kbit/s mono) on {SPEECH_S} s of espeak-ng speech, "
           f"hold {args.hold} s after {args.warmup} s, {args.source} devices")
-    print(f"{'stations':>8s} {'daemon CPU-s/h':>15s} {'bare CPU-s/h':>13s} {'cost':>7s} {'user s':>7s} {'sys s':>7s} {'load':>6s}")
+    print(f"{'stations':>8s} {'daemon CPU-s/h':>15s} {'bare CPU-s/h':>13s} {'cost':>7s} "
+          f"{'alike CPU-s/h':>14s} {'vs alike':>9s} {'user s':>7s} {'sys s':>7s} {'load':>6s}")
     for n, r in res["counts"].items():
+        a = r.get("lame_alike", {}).get("cpu_s_per_recorded_hour", float("nan"))
         print(f"{n:>8s} {r['cpu_s_per_recorded_hour']:15.2f} {r['bare_cpu_s_per_recorded_hour']:13.2f} "
-              f"{r['cost']:6.2f}x {r['daemon_user_s']:7.1f} {r['daemon_sys_s']:7.1f} {r['loadavg_after'][0]:6.1f}")
+              f"{r['cost']:6.2f}x {a:14.2f} {r.get('cost_vs_alike', float('nan')):8.2f}x "
+              f"{r['daemon_user_s']:7.1f} {r['daemon_sys_s']:7.1f} {r['loadavg_after'][0]:6.1f}")
     if "lame_paced" in res:
         p = res["lame_paced"]
         print(f"LAME alone, {p['streams']} encoders visited in turn ({p['seconds']} s of audio):")
