@@ -276,19 +276,25 @@ def instructions(work, legs, mono):
 
 
 def profile_daemon(args, work, legs):
-    """tapedeckd under callgrind with N stations recording: its top functions by Ir."""
-    jwork = os.path.join(work, "jack")
-    os.makedirs(jwork, exist_ok=True)
-    shutil.copy(legs, os.path.join(jwork, "legs.raw"))
+    """tapedeckd under callgrind with N stations recording from --source: its top
+    functions by Ir (instructions, so the machine's load does not matter)."""
     n = args.profile_daemon
-    jack = Jack(jwork, "silence", realtime=True)
-    jack.signal, jack.jackgen = "speech", build_c(jwork, "jackgen", ["-l:libjack.so.0"])
-    env = alsa_env(os.path.join(work, "alsa-prof"), jack.asoundrc((n + 31) // 32), {"JACK_DEFAULT_SERVER": Jack.SERVER})
-    devices, stations = jack_layout(n)
+    jack, env = None, None
+    if args.source == "jack":
+        jwork = os.path.join(work, "jack")
+        os.makedirs(jwork, exist_ok=True)
+        shutil.copy(legs, os.path.join(jwork, "legs.raw"))
+        jack = Jack(jwork, "silence", realtime=True)
+        jack.signal, jack.jackgen = "speech", build_c(jwork, "jackgen", ["-l:libjack.so.0"])
+        env = alsa_env(os.path.join(work, "alsa-prof"), jack.asoundrc((n + 31) // 32), {"JACK_DEFAULT_SERVER": Jack.SERVER})
+        devices, stations = jack_layout(n)
+    else:
+        devices, stations = virtual_layout(n, speech=speech_wav(work, legs))
     dwork = os.path.join(work, "daemon-prof")
     d = Daemon(dwork, devices, stations)
     out = os.path.join(work, "callgrind.tapedeckd")
-    jack.start("prof")
+    if jack:
+        jack.start("prof")
     real = nodebug(work, bench.TAPEDECKD)
     wrapper = os.path.join(work, "tapedeckd-callgrind")
     with open(wrapper, "w") as f:
@@ -306,10 +312,11 @@ def profile_daemon(args, work, legs):
         d.stop()
     finally:
         bench.TAPEDECKD = TAPEDECKD
-        jack.stop()
+        if jack:
+            jack.stop()
     r = subprocess.run(["callgrind_annotate", "--inclusive=no", out], capture_output=True, text=True)
     top = [l for l in r.stdout.splitlines() if l.strip() and l.strip()[0].isdigit()][:25]
-    return {"stations": n, "seconds": args.profile_seconds, "top_self_ir": top}
+    return {"stations": n, "source": args.source, "seconds": args.profile_seconds, "top_self_ir": top}
 
 
 def main():
