@@ -166,25 +166,29 @@ def speech_wav(work, legs):
     return out
 
 
+def source(args, work, legs, n, alsa_dir):
+    """The devices for n stations playing the speech, by --source: (jack or None, ALSA
+    environment or None, devices, stations). "virtual": tapedeckd's own clock-paced
+    devices playing legs.raw (no process but the daemon, like a card); "jack": jackd's
+    dummy driver and jackgen (not started yet), whose ALSA plugin and client threads run
+    inside the daemon and count in its CPU."""
+    if args.source != "jack":
+        return (None, None, *virtual_layout(n, speech=speech_wav(work, legs)))
+    jwork = os.path.join(work, "jack")
+    os.makedirs(jwork, exist_ok=True)
+    shutil.copy(legs, os.path.join(jwork, "legs.raw"))
+    jack = Jack(jwork, "silence", realtime=True)      # "silence": do not make bench.py's noise
+    jack.signal, jack.jackgen = "speech", build_c(jwork, "jackgen", ["-l:libjack.so.0"])
+    if n > jack.max_stations():
+        raise SystemExit(f"at most {jack.max_stations()} stations on jackd")
+    env = alsa_env(os.path.join(work, alsa_dir), jack.asoundrc((n + 31) // 32), {"JACK_DEFAULT_SERVER": Jack.SERVER})
+    return (jack, env, *jack_layout(n))
+
+
 def daemon(args, work, legs, n):
-    """n stations recording MP3 from the source's speech; CPU-s per recorded hour per
-    recording. Source "virtual": tapedeckd's own clock-paced devices playing legs.raw (no
-    process but the daemon, like a card); "jack": jackd's dummy driver and jackgen, whose
-    ALSA plugin and client threads run inside the daemon and count in its CPU."""
-    jack = None
-    if args.source == "jack":
-        jwork = os.path.join(work, "jack")
-        os.makedirs(jwork, exist_ok=True)
-        shutil.copy(legs, os.path.join(jwork, "legs.raw"))
-        jack = Jack(jwork, "silence", realtime=True)      # "silence": do not make bench.py's noise
-        jack.signal, jack.jackgen = "speech", build_c(jwork, "jackgen", ["-l:libjack.so.0"])
-        if n > jack.max_stations():
-            raise SystemExit(f"at most {jack.max_stations()} stations on jackd")
-        env = alsa_env(os.path.join(work, f"alsa-{n}"), jack.asoundrc((n + 31) // 32), {"JACK_DEFAULT_SERVER": Jack.SERVER})
-        devices, stations = jack_layout(n)
-    else:
-        env = None
-        devices, stations = virtual_layout(n, speech=speech_wav(work, legs))
+    """n stations recording MP3 from the source's speech (`source`); CPU-s per recorded
+    hour per recording."""
+    jack, env, devices, stations = source(args, work, legs, n, f"alsa-{n}")
     d = Daemon(os.path.join(work, f"daemon-{args.source}-{n}"), devices, stations)
     if jack:
         jack.start(f"cost-{n}")
@@ -279,17 +283,7 @@ def profile_daemon(args, work, legs):
     """tapedeckd under callgrind with N stations recording from --source: its top
     functions by Ir (instructions, so the machine's load does not matter)."""
     n = args.profile_daemon
-    jack, env = None, None
-    if args.source == "jack":
-        jwork = os.path.join(work, "jack")
-        os.makedirs(jwork, exist_ok=True)
-        shutil.copy(legs, os.path.join(jwork, "legs.raw"))
-        jack = Jack(jwork, "silence", realtime=True)
-        jack.signal, jack.jackgen = "speech", build_c(jwork, "jackgen", ["-l:libjack.so.0"])
-        env = alsa_env(os.path.join(work, "alsa-prof"), jack.asoundrc((n + 31) // 32), {"JACK_DEFAULT_SERVER": Jack.SERVER})
-        devices, stations = jack_layout(n)
-    else:
-        devices, stations = virtual_layout(n, speech=speech_wav(work, legs))
+    jack, env, devices, stations = source(args, work, legs, n, "alsa-prof")
     dwork = os.path.join(work, "daemon-prof")
     d = Daemon(dwork, devices, stations)
     out = os.path.join(work, "callgrind.tapedeckd")
