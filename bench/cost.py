@@ -145,13 +145,14 @@ def paced(work, mono, seconds, streams=16):
     return {"streams": streams, "seconds": seconds, "cpu_s_per_recorded_hour": out}
 
 
-def alike(work, mono, n, seconds):
+def alike(work, mono, n, writers, seconds):
     """LAME alone fed the way the daemon feeds it at n recordings: n encoders shared by as
-    many processes as tapedeckd has writers (max(4, 2 x cores)), each visiting its
-    encoders with two MP3 frames (1,152 frames) every 144 ms of wall time. No capture,
-    mixing, files or syncing: what the daemon's cost would be if its own work were free."""
+    many processes as tapedeckd ran writer threads (`writers`, counted in its run), each
+    visiting its encoders with two MP3 frames (1,152 frames) every 144 ms of wall time. No
+    capture, mixing, files or syncing: what the daemon's cost would be if its own work
+    were free."""
     prog = build_c(work, "lame_paced", ["-lmp3lame"])
-    procs = min(n, max(4, 2 * (os.cpu_count() or 1)))
+    procs = min(n, writers)
     r = subprocess.run([prog, str(n), "1152", "1", str(seconds), mono, str(procs)],
                        check=True, capture_output=True, text=True)
     return {"encoders": n, "processes": procs, "seconds": seconds, "cpu_s_per_recorded_hour": float(r.stdout.strip())}
@@ -343,7 +344,8 @@ def main():
         r["bare_cpu_s_per_recorded_hour"] = b["cpu_s_per_recorded_hour"]
         r["cost"] = r["cpu_s_per_recorded_hour"] / b["cpu_s_per_recorded_hour"]
         if args.alike_seconds:
-            r["lame_alike"] = alike(args.work, mono, n, args.alike_seconds)
+            writers = sum(1 for k in r["threads_cpu_s"] if k.startswith("tapedeck-wr"))
+            r["lame_alike"] = alike(args.work, mono, n, writers, args.alike_seconds)
             r["cost_vs_alike"] = r["cpu_s_per_recorded_hour"] / r["lame_alike"]["cpu_s_per_recorded_hour"]
         res["counts"][str(n)] = r
         ok = ok and r["cost"] <= args.limit

@@ -3,8 +3,8 @@
  * each handed CHUNK frames of the same speech per visit, one visit to each per tick;
  * with PACED=1 a tick lasts CHUNK frames of wall time (the thread sleeps between), with
  * PACED=0 they follow at once (the offline case). Nothing is written: only encoding.
- * With PROCS > 1 the N encoders are shared among that many processes (one per core, as
- * the daemon's writers share the cores), each paced on its own.
+ * With PROCS > 1 the N encoders are shared among that many processes (as many as the
+ * daemon has writer threads, sharing the cores as they do), each paced on its own.
  * Prints CPU-s (user+sys, getrusage) per recorded hour per stream over SECONDS of audio.
  * usage: lame_paced N CHUNK PACED SECONDS mono.raw [PROCS]   (8 kHz, 16 kbit/s) */
 #include <lame/lame.h>
