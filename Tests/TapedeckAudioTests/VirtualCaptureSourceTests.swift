@@ -141,6 +141,10 @@ final class SetClock: Sendable {
         let source = VirtualCaptureSource(format: CaptureFormat(sampleRate: 8000, channels: 4), speech: speech, clock: { 0 })
         _ = source.start()
         #expect(readAll(source, frames: 4) == [1, -1, 1, -1, 2, -2, 2, -2, 3, -3, 3, -3, 1, -1, 1, -1])
+        // Five: the last device channel plays the file's first again (channel 4 mod 2).
+        let odd = VirtualCaptureSource(format: CaptureFormat(sampleRate: 8000, channels: 5), speech: speech, clock: { 0 })
+        _ = odd.start()
+        #expect(readAll(odd, frames: 2) == [1, -1, 1, -1, 1, 2, -2, 2, -2, 2])
         #expect(throws: VirtualSpeech.LoadError.self) { try VirtualSpeech(path: path, sampleRate: 16000) }
         #expect(throws: VirtualSpeech.LoadError.self) { try VirtualSpeech(path: dir.path + "/none.wav", sampleRate: 8000) }
     }

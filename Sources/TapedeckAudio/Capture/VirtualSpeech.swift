@@ -78,10 +78,18 @@ public final class VirtualSpeech: Sendable {
     /// `position` (mod its length) on. No allocation.
     func render(into buffer: UnsafeMutablePointer<Int16>, channels: Int, frames: Int, from position: Int) {
         samples.withUnsafeBufferPointer { s in
+            let fc = fileChannels
             var p = position % self.frames
             for f in 0..<frames {
-                let from = p * fileChannels, out = buffer + f * channels
-                for c in 0..<channels { out[c] = s[from + c % fileChannels] }
+                let from = s.baseAddress! + p * fc, out = buffer + f * channels
+                // The file's frame again and again across the device's channels (no
+                // division per sample: a 64-channel device is 512,000 samples a second).
+                var c = 0
+                while c < channels {
+                    let k = min(fc, channels - c)
+                    for j in 0..<k { out[c + j] = from[j] }
+                    c += k
+                }
                 p += 1
                 if p == self.frames { p = 0 }
             }
