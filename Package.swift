@@ -145,7 +145,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TapedeckEngineTests",
-            dependencies: ["TapedeckEngine", "TapedeckAudio", "TapedeckFileCheck", "TapedeckSystem", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["TapedeckEngine", "TapedeckAudio", "TapedeckFileCheck", "TapedeckSystem", "TapedeckVocabulary", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "TapedeckLifecycleTests",

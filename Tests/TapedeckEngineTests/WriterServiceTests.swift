@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 @testable import TapedeckAudio
 @testable import TapedeckEngine
+import TapedeckVocabulary
 
 /// What the writers of a test did, in order.
 fileprivate final class EventLog: Sendable {
@@ -100,6 +101,50 @@ fileprivate final class SlowWriter: AudioFileWriter, @unchecked Sendable {
         _ = Self.finish([late], on: writer)
         #expect(Self.writesBefore(finishOf: 10, in: log.all) <= 3, "\(log.all)")
         _ = Self.finish(handles, on: writer)
+        writer.stop()
+    }
+
+    /// A pipeline on its own 8 kHz ring writing `format` (to a scratch file for MP3).
+    static func pipeline(_ format: AudioFormat, in dir: String) throws -> RecordingPipeline {
+        let ring = HistoryRing(seconds: 5, sampleRate: 8000)
+        let spec = AudioFileSpec(format: format, sampleRate: 8000, channels: 1, bitrateKbps: format == .mp3 ? 16 : nil)
+        let writer: any AudioFileWriter = format == .mp3
+            ? try MP3FileWriter(spec: spec, path: dir + "/t.mp3")
+            : SlowWriter(id: 0, log: EventLog())
+        return RecordingPipeline(ring: ring, cursor: RingCursor(position: 0), mode: .mono(average: false), writer: writer)
+    }
+
+    /// The loop's tick follows its recordings: an MP3 recording at 8 kHz takes its audio
+    /// two MP3 frames (1,152 frames, 144 ms) at a time, so the writer wakes every 72 ms
+    /// for it; a WAV recording beside it brings the tick back to 20 ms; none, the idle tick.
+    @Test func theTickIsHalfTheShortestBatchAndTwentyMillisecondsForWAV() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tick-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let mp3 = try Self.pipeline(.mp3, in: dir), wav = try Self.pipeline(.wav, in: dir)
+        #expect(mp3.batchFrames == 1152)
+        #expect(WriterService.tick(for: [mp3], idle: 0.25) == 0.072)
+        #expect(WriterService.tick(for: [mp3, wav], idle: 0.25) == 0.02)
+        #expect(WriterService.tick(for: [wav], idle: 0.25) == 0.02)
+        #expect(WriterService.tick(for: [RecordingPipeline](), idle: 0.25) == 0.25)
+    }
+
+    /// A recording added to a writer asleep on its idle tick (an hour here) is written at
+    /// once: `add` wakes the loop, so a START never waits for the tick.
+    @Test func aRecordingAddedToAnIdleWriterIsWrittenWithoutWaitingForTheTick() {
+        let log = EventLog()
+        let writer = WriterService(logger: Logger(label: "test"), idleInterval: 3600)
+        writer.start()
+        let before = writer.ticks.load(ordering: .relaxed)
+        var deadline = Date().addingTimeInterval(30)
+        while writer.ticks.load(ordering: .relaxed) == before && Date() < deadline { usleep(1000) }
+        #expect(writer.ticks.load(ordering: .relaxed) > before, "the loop ran its first pass")
+        let h = Self.recording(0, log: log)
+        writer.add(h)
+        deadline = Date().addingTimeInterval(30)
+        while !log.all.contains("write 0") && Date() < deadline { usleep(1000) }
+        #expect(log.all.contains("write 0"), "written before the hour-long idle tick ended")
+        _ = Self.finish([h], on: writer)
         writer.stop()
     }
 }

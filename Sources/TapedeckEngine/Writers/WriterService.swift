@@ -8,9 +8,14 @@ import Synchronization
 import TapedeckAudio
 import TapedeckLifecycle
 
-/// The thread that moves audio from the rings to the files: every 20 ms (or at once
-/// when a recording is asked to finish) it pumps every running recording. Encoding and
-/// file I/O happen here, never on a capture thread.
+/// The thread that moves audio from the rings to the files: every tick (or at once when
+/// a recording is asked to finish or a new one arrives) it pumps every running
+/// recording. Encoding and file I/O happen here, never on a capture thread.
+///
+/// The tick follows what its recordings need (`tick(for:)`): 20 ms while any writes
+/// every period (WAV), half a batch while all hand their encoder batches (MP3: 72 ms at
+/// 8 kHz), a quarter of a second while it has none. A writer woken every 20 ms for
+/// recordings that take audio every 144 ms only wakes a vCPU for nothing.
 ///
 /// A recording asked to finish goes before the others, also when the request arrives in
 /// the middle of a pass: a STOP waits for its own file, not for a pass over every other
@@ -18,6 +23,9 @@ import TapedeckLifecycle
 final class WriterService: @unchecked Sendable {
     private let inbox = Mutex<[LiveRecordingHandle]>([])
     private let wake = DispatchSemaphore(value: 0)
+    /// Whether `wake` was signalled since the loop last woke: a storm of STARTs or STOPs
+    /// signals it once, not once per request (each signal would be one more pass).
+    private let signalled = Atomic<Bool>(false)
     /// Set by `wakeUp` (a recording was asked to finish), cleared by the loop when it looks.
     private let finishAsked = Atomic<Bool>(false)
     private var active: [LiveRecordingHandle] = []
@@ -25,18 +33,23 @@ final class WriterService: @unchecked Sendable {
     private let live = Mutex<[ObjectIdentifier: LiveRecordingHandle]>([:])
     private let thread: StoppableThread
     let logger: Logger
-    /// Loop iterations so far: advances every 20 ms while the writer is alive, busy or not.
+    /// Loop iterations so far: advances every tick (at most `idleInterval`) while the
+    /// writer is alive, busy or not.
     let ticks = Atomic<UInt64>(0)
+    /// The shortest tick: a capture period at the default 20 ms.
     static let interval = 0.02
+    /// The tick with no recordings (`add` wakes the loop, so a START does not wait for it).
+    let idleInterval: Double
 
     /// Told of every recording that ended by itself, once its files are final.
     var onAutoEnd: (@Sendable (LiveRecordingHandle, RecordingResult) -> Void)?
 
     let name: String
 
-    init(logger: Logger, name: String = "tapedeck-writer") {
+    init(logger: Logger, name: String = "tapedeck-writer", idleInterval: Double = 0.25) {
         self.logger = logger
         self.name = name
+        self.idleInterval = idleInterval
         self.thread = StoppableThread(name: name)
     }
 
@@ -45,6 +58,7 @@ final class WriterService: @unchecked Sendable {
     func add(_ handle: LiveRecordingHandle) {
         live.withLock { $0[ObjectIdentifier(handle)] = handle }
         inbox.withLock { $0.append(handle) }
+        poke()
     }
 
     /// Each running recording's station and ring cursor position.
@@ -68,7 +82,11 @@ final class WriterService: @unchecked Sendable {
     /// Makes the loop run now rather than at its next tick, recordings asked to finish first.
     func wakeUp() {
         finishAsked.store(true, ordering: .releasing)
-        wake.signal()
+        poke()
+    }
+
+    private func poke() {
+        if !signalled.exchange(true, ordering: .acquiringAndReleasing) { wake.signal() }
     }
 
     /// Waits for each recording's final result (the results stay available).
@@ -86,6 +104,7 @@ final class WriterService: @unchecked Sendable {
     private func run() {
         nameCurrentThread(name)
         while true {
+            signalled.store(false, ordering: .releasing)
             // Read before the inbox: every recording added before `stop` is in it.
             let stopping = thread.isStopping
             active += takeAdded()
@@ -102,8 +121,20 @@ final class WriterService: @unchecked Sendable {
             }
             ticks.add(1, ordering: .relaxed)
             if stopping && active.isEmpty { break }
-            _ = wake.wait(timeout: .now() + Self.interval)
+            _ = wake.wait(timeout: .now() + Self.tick(for: active.lazy.map(\.pipeline), idle: idleInterval))
         }
+    }
+
+    /// How long the loop may sleep without delaying any of `pipelines`: half the shortest
+    /// batch among them (a recording that just missed its batch waits half a batch more,
+    /// not a whole one), `interval` when one takes every period (no batch) or the batch is
+    /// shorter than that, `idle` when there are none.
+    static func tick<S: Sequence<RecordingPipeline>>(for pipelines: S, idle: Double) -> Double {
+        var shortest = Double.infinity
+        for p in pipelines {
+            shortest = min(shortest, Double(p.batchFrames) / Double(p.ring.sampleRate) / 2)
+        }
+        return shortest == .infinity ? idle : max(interval, shortest)
     }
 
     private func takeAdded() -> [LiveRecordingHandle] {
