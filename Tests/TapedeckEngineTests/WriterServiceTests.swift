@@ -130,7 +130,8 @@ fileprivate final class SlowWriter: AudioFileWriter, @unchecked Sendable {
     }
 
     /// A recording added to a writer asleep on its idle tick (an hour here) is written at
-    /// once: `add` wakes the loop, so a START never waits for the tick.
+    /// once: `add` wakes a loop that sleeps with no recordings, so a START to an idle
+    /// writer never waits for the idle tick.
     @Test func aRecordingAddedToAnIdleWriterIsWrittenWithoutWaitingForTheTick() {
         let log = EventLog()
         let writer = WriterService(logger: Logger(label: "test"), idleInterval: 3600)

@@ -15,7 +15,10 @@ import TapedeckLifecycle
 /// The tick follows what its recordings need (`tick(for:)`): 20 ms while any writes
 /// every period (WAV), half a batch while all hand their encoder batches (MP3: 72 ms at
 /// 8 kHz), a quarter of a second while it has none. A writer woken every 20 ms for
-/// recordings that take audio every 144 ms only wakes a vCPU for nothing.
+/// recordings that take audio every 144 ms only wakes a vCPU for nothing. A new
+/// recording wakes a writer asleep with none; a busy one picks it up at its next tick
+/// (its start is the ring position taken at START, so no audio waits on that), because
+/// a pass per START in a storm of a thousand is CPU the STARTs themselves need.
 ///
 /// A recording asked to finish goes before the others, also when the request arrives in
 /// the middle of a pass: a STOP waits for its own file, not for a pass over every other
@@ -26,6 +29,8 @@ final class WriterService: @unchecked Sendable {
     /// Whether `wake` was signalled since the loop last woke: a storm of STARTs or STOPs
     /// signals it once, not once per request (each signal would be one more pass).
     private let signalled = Atomic<Bool>(false)
+    /// Set by the loop before it sleeps with no recordings: `add` wakes it then.
+    private let idle = Atomic<Bool>(false)
     /// Set by `wakeUp` (a recording was asked to finish), cleared by the loop when it looks.
     private let finishAsked = Atomic<Bool>(false)
     private var active: [LiveRecordingHandle] = []
@@ -58,7 +63,7 @@ final class WriterService: @unchecked Sendable {
     func add(_ handle: LiveRecordingHandle) {
         live.withLock { $0[ObjectIdentifier(handle)] = handle }
         inbox.withLock { $0.append(handle) }
-        poke()
+        if idle.load(ordering: .acquiring) { poke() }
     }
 
     /// Each running recording's station and ring cursor position.
@@ -119,6 +124,7 @@ final class WriterService: @unchecked Sendable {
                 }
                 if finishAsked.exchange(false, ordering: .acquiring) { i = serviceFinishing(index: i) }
             }
+            idle.store(active.isEmpty, ordering: .releasing)
             ticks.add(1, ordering: .relaxed)
             if stopping && active.isEmpty { break }
             _ = wake.wait(timeout: .now() + Self.tick(for: active.lazy.map(\.pipeline), idle: idleInterval))
