@@ -7,7 +7,7 @@ import PackageDescription
 //                           field rules (station names, addresses, URLs, control characters),
 //                           CRC-16, the JSON value, escaper and reader
 //   CALSA, CSndFile, CLame  system-library shims; imported only by TapedeckAudio
-//   CSyscalls               declarations of the GNU-only calls (syncfs); imported only by TapedeckSystem
+//   CSyscalls               declarations of the GNU-only calls (syncfs, gettid); imported only by TapedeckSystem
 //   TapedeckSystem          the one typed syscall layer (swift-system's FileDescriptor/Errno/FilePath, plus
 //                           poll, flock, sockets, fsync/syncfs, modes, the monotonic clock, statvfs)
 //   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline

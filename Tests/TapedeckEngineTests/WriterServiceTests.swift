@@ -5,6 +5,7 @@ import Testing
 @testable import TapedeckAudio
 @testable import TapedeckEngine
 import TapedeckVocabulary
+import TapedeckSystem
 
 /// What the writers of a test did, in order.
 fileprivate final class EventLog: Sendable {
@@ -147,5 +148,23 @@ fileprivate final class SlowWriter: AudioFileWriter, @unchecked Sendable {
         #expect(log.all.contains("write 0"), "written before the hour-long idle tick ended")
         _ = Self.finish([h], on: writer)
         writer.stop()
+    }
+
+    /// A writer's thread runs at nice +5 beside the thread that started it, so encoding
+    /// yields to the control socket (read from /proc, as `top -H` shows it).
+    @Test func aWriterThreadRunsFiveNiceStepsBelowOrdinaryThreads() throws {
+        let name = "t-wr-\(UInt16.random(in: 0...UInt16.max))"
+        let writer = WriterService(logger: Logger(label: "test"), name: name)
+        writer.start()
+        defer { writer.stop() }
+        let before = writer.ticks.load(ordering: .relaxed)
+        let deadline = Date().addingTimeInterval(30)
+        while writer.ticks.load(ordering: .relaxed) == before && Date() < deadline { usleep(1000) }
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+        let tid = tasks.first { (try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8))?.hasPrefix(name) == true }
+        let stat = try String(contentsOfFile: "/proc/self/task/\(try #require(tid))/stat", encoding: .utf8)
+        // Field 19 is the nice value; the fields after the ")" that ends the name start at 3.
+        let fields = stat[stat.range(of: ")", options: .backwards)!.upperBound...].split(separator: " ")
+        #expect(Int32(fields[19 - 3]) == min(19, ThreadPriority.currentNice + 5))
     }
 }

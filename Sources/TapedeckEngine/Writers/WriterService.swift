@@ -7,6 +7,7 @@ import Logging
 import Synchronization
 import TapedeckAudio
 import TapedeckLifecycle
+import TapedeckSystem
 
 /// The thread that moves audio from the rings to the files: every tick (or at once when
 /// a recording is asked to finish or a new one arrives) it pumps every running
@@ -19,6 +20,11 @@ import TapedeckLifecycle
 /// recording wakes a writer asleep with none; a busy one picks it up at its next tick
 /// (its start is the ring position taken at START, so no audio waits on that), because
 /// a pass per START in a storm of a thousand is CPU the STARTs themselves need.
+///
+/// Writers run at nice +5 (`niceSteps`): longer, rarer passes are cheaper for LAME but
+/// would otherwise hold both cores for tens of milliseconds at a time, and a START or
+/// STATUS arriving then waited behind them. Encoding yields to the control socket (and
+/// the capture threads are real-time anyway); what it defers waits in the ring.
 ///
 /// A recording asked to finish goes before the others, also when the request arrives in
 /// the middle of a pass: a STOP waits for its own file, not for a pass over every other
@@ -43,6 +49,8 @@ final class WriterService: @unchecked Sendable {
     let ticks = Atomic<UInt64>(0)
     /// The shortest tick: a capture period at the default 20 ms.
     static let interval = 0.02
+    /// How far below ordinary threads a writer runs (its nice value above theirs).
+    static let niceSteps: Int32 = 5
     /// The tick with no recordings (`add` wakes the loop, so a START does not wait for it).
     let idleInterval: Double
 
@@ -108,6 +116,9 @@ final class WriterService: @unchecked Sendable {
 
     private func run() {
         nameCurrentThread(name)
+        if let refused = ThreadPriority.yieldCurrent(by: Self.niceSteps) {
+            logger.warning("writer runs at the ordinary priority", metadata: ["thread": "\(name)", "error": "\(refused)"])
+        }
         while true {
             signalled.store(false, ordering: .releasing)
             // Read before the inbox: every recording added before `stop` is in it.
