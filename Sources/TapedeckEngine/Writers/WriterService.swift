@@ -10,8 +10,8 @@ import TapedeckLifecycle
 import TapedeckSystem
 
 /// The thread that moves audio from the rings to the files: every tick (or at once when
-/// a recording is asked to finish or a new one arrives) it pumps every running
-/// recording. Encoding and file I/O happen here, never on a capture thread.
+/// a recording is asked to finish, or a new one arrives at an idle writer) it pumps
+/// every running recording. Encoding and file I/O happen here, never on a capture thread.
 ///
 /// The tick follows what its recordings need (`tick(for:)`): 20 ms while any writes
 /// every period (WAV), half a batch while all hand their encoder batches (MP3: 72 ms at
