@@ -130,6 +130,14 @@ fileprivate final class SlowWriter: AudioFileWriter, @unchecked Sendable {
         #expect(WriterService.tick(for: [RecordingPipeline](), idle: 0.25) == 0.25)
     }
 
+    /// Waits (30 s at most) until a new writer's loop has completed its first pass (its
+    /// ticks start at 0, so a pass that ended before the call counts too).
+    static func ranAPass(_ writer: WriterService) -> Bool {
+        let deadline = Date().addingTimeInterval(30)
+        while writer.ticks.load(ordering: .relaxed) == 0 && Date() < deadline { usleep(1000) }
+        return writer.ticks.load(ordering: .relaxed) > 0
+    }
+
     /// A recording added to a writer asleep on its idle tick (an hour here) is written at
     /// once: `add` wakes a loop that sleeps with no recordings, so a START to an idle
     /// writer never waits for the idle tick.
@@ -137,13 +145,10 @@ fileprivate final class SlowWriter: AudioFileWriter, @unchecked Sendable {
         let log = EventLog()
         let writer = WriterService(logger: Logger(label: "test"), idleInterval: 3600)
         writer.start()
-        let before = writer.ticks.load(ordering: .relaxed)
-        var deadline = Date().addingTimeInterval(30)
-        while writer.ticks.load(ordering: .relaxed) == before && Date() < deadline { usleep(1000) }
-        #expect(writer.ticks.load(ordering: .relaxed) > before, "the loop ran its first pass")
+        #expect(Self.ranAPass(writer), "the loop ran its first pass")
         let h = Self.recording(0, log: log)
         writer.add(h)
-        deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(30)
         while !log.all.contains("write 0") && Date() < deadline { usleep(1000) }
         #expect(log.all.contains("write 0"), "written before the hour-long idle tick ended")
         _ = Self.finish([h], on: writer)
@@ -157,9 +162,7 @@ fileprivate final class SlowWriter: AudioFileWriter, @unchecked Sendable {
         let writer = WriterService(logger: Logger(label: "test"), name: name)
         writer.start()
         defer { writer.stop() }
-        let before = writer.ticks.load(ordering: .relaxed)
-        let deadline = Date().addingTimeInterval(30)
-        while writer.ticks.load(ordering: .relaxed) == before && Date() < deadline { usleep(1000) }
+        #expect(Self.ranAPass(writer), "the loop ran its first pass")
         let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
         let tid = tasks.first { (try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8))?.hasPrefix(name) == true }
         let stat = try String(contentsOfFile: "/proc/self/task/\(try #require(tid))/stat", encoding: .utf8)
