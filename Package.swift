@@ -9,7 +9,8 @@ import PackageDescription
 //   CALSA, CSndFile, CLame  system-library shims; imported only by TapedeckAudio
 //   CSyscalls               declarations of the GNU-only calls (syncfs, gettid); imported only by TapedeckSystem
 //   TapedeckSystem          the one typed syscall layer (swift-system's FileDescriptor/Errno/FilePath, plus
-//                           poll, flock, sockets, fsync/syncfs, modes, the monotonic clock, statvfs)
+//                           poll, flock, sockets, fsync/syncfs, modes, the monotonic clock, statvfs,
+//                           a thread's nice value)
 //   TapedeckAudio           capture (ALSA), history ring, mixing, WAV/MP3 writers, the record pipeline
 //   TapedeckEngine          the recording engine: devices and their rings (Topology/, reloads), what
 //                           happens when a device disappears (DeviceLoss/), the writer threads and how

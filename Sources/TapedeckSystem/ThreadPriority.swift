@@ -9,8 +9,7 @@ import Glibc
 public enum ThreadPriority {
     /// The calling thread's nice value (-20 … 19).
     public static var currentNice: Int32 {
-        errno = 0
-        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(gettid()))
+        getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(gettid()))
     }
 
     /// Raises the calling thread's nice value by `steps` (a lower priority, which needs no
