@@ -12,6 +12,12 @@ fileprivate final class EventLog: Sendable {
     private let events = Mutex<[String]>([])
     func add(_ e: String) { events.withLock { $0.append(e) } }
     var all: [String] { events.withLock { $0 } }
+    /// Waits (30 s at most) until `event` was logged.
+    func waitFor(_ event: String) -> Bool {
+        let deadline = Date().addingTimeInterval(30)
+        while !all.contains(event) && Date() < deadline { usleep(500) }
+        return all.contains(event)
+    }
 }
 
 /// A writer that takes 30 ms per write (an encoder with much to catch up on) and logs
@@ -62,7 +68,7 @@ fileprivate final class SlowWriter: AudioFileWriter, @unchecked Sendable {
         let handles = (0..<10).map { recording($0, log: log) }
         for h in handles { writer.add(h) }
         writer.start()
-        while !log.all.contains("write 0") { usleep(500) }
+        #expect(log.waitFor("write 0"), "the first write began")
         return (writer, handles)
     }
 
@@ -148,9 +154,7 @@ fileprivate final class SlowWriter: AudioFileWriter, @unchecked Sendable {
         #expect(Self.ranAPass(writer), "the loop ran its first pass")
         let h = Self.recording(0, log: log)
         writer.add(h)
-        let deadline = Date().addingTimeInterval(30)
-        while !log.all.contains("write 0") && Date() < deadline { usleep(1000) }
-        #expect(log.all.contains("write 0"), "written before the hour-long idle tick ended")
+        #expect(log.waitFor("write 0"), "written before the hour-long idle tick ended")
         _ = Self.finish([h], on: writer)
         writer.stop()
     }
