@@ -64,6 +64,31 @@ private func readChecked(_ ring: HistoryRing, _ cursor: inout RingCursor, max: I
         #expect(cursor.position == UInt64(ring.capacity + 15))
     }
 
+    /// Stations on a seven-channel device: legs on adjacent channels at an even and at an
+    /// odd offset (copied a pair at a time), swapped and far apart (sample by sample),
+    /// across the ring's end. Each ring gets exactly its two channels.
+    @Test(arguments: [(0, 1), (3, 4), (5, 4), (6, 2)])
+    func manyChannelDeviceGivesEachStationItsTwoChannels(agent: Int, customer: Int) {
+        let ring = HistoryRing(seconds: 0.01, sampleRate: 8000)   // 8192 frames
+        let channels = 7, frames = 40
+        func sample(_ frame: Int, _ channel: Int) -> Int16 { Int16(frame * 10 + channel) }
+        var buf = [Int16](repeating: 0, count: channels * frames)
+        for f in 0..<frames { for c in 0..<channels { buf[f * channels + c] = sample(f, c) } }
+        var cursor = ring.cursor()
+        ring.writeSilence(frames: ring.capacity - 13)        // the next write wraps after 13 frames
+        var skip = [Int16](repeating: 0, count: 2 * ring.capacity)
+        _ = skip.withUnsafeMutableBufferPointer { ring.read(&cursor, into: $0.baseAddress!, maxFrames: ring.capacity) }
+        buf.withUnsafeBufferPointer {
+            ring.write(from: $0.baseAddress!, frames: frames, stride: channels, agent: agent, customer: customer)
+        }
+        var out = [Int16](repeating: -1, count: 2 * frames)
+        let r = out.withUnsafeMutableBufferPointer { ring.read(&cursor, into: $0.baseAddress!, maxFrames: frames) }
+        #expect(r == RingRead(frames: frames, lost: 0))
+        for f in 0..<frames {
+            #expect(out[2 * f] == sample(f, agent) && out[2 * f + 1] == sample(f, customer), "frame \(f)")
+        }
+    }
+
     @Test func lappedReaderIsToldWhatItLost() {
         let ring = HistoryRing(seconds: 0.01, sampleRate: 8000)
         var cursor = ring.cursor()

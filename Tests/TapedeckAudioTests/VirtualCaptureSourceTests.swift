@@ -141,6 +141,10 @@ final class SetClock: Sendable {
         let source = VirtualCaptureSource(format: CaptureFormat(sampleRate: 8000, channels: 4), speech: speech, clock: { 0 })
         _ = source.start()
         #expect(readAll(source, frames: 4) == [1, -1, 1, -1, 2, -2, 2, -2, 3, -3, 3, -3, 1, -1, 1, -1])
+        // Two: the file as it is; the third frame is followed by the first (the loop).
+        let two = VirtualCaptureSource(format: CaptureFormat(sampleRate: 8000, channels: 2), speech: speech, clock: { 0 })
+        _ = two.start()
+        #expect(readAll(two, frames: 5) == [1, -1, 2, -2, 3, -3, 1, -1, 2, -2])
         // Five: the last device channel plays the file's first again (channel 4 mod 2).
         let odd = VirtualCaptureSource(format: CaptureFormat(sampleRate: 8000, channels: 5), speech: speech, clock: { 0 })
         _ = odd.start()

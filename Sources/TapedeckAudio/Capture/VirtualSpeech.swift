@@ -80,6 +80,19 @@ public final class VirtualSpeech: Sendable {
         samples.withUnsafeBufferPointer { s in
             let fc = fileChannels
             var p = position % self.frames
+            // A two-channel file on an even number of device channels: each device frame is
+            // the file's frame repeated, one 32-bit pattern filled across the frame.
+            if fc == 2 && channels % 2 == 0 {
+                let from = UnsafeRawPointer(s.baseAddress!)
+                for f in 0..<frames {
+                    let pair = from.loadUnaligned(fromByteOffset: 4 &* p, as: UInt32.self)
+                    let out = UnsafeMutableRawPointer(buffer + f &* channels)
+                    for c in 0..<channels / 2 { out.storeBytes(of: pair, toByteOffset: 4 &* c, as: UInt32.self) }
+                    p += 1
+                    if p == self.frames { p = 0 }
+                }
+                return
+            }
             for f in 0..<frames {
                 let from = s.baseAddress! + p * fc, out = buffer + f * channels
                 // The file's frame again and again across the device's channels (no

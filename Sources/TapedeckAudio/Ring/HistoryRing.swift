@@ -75,12 +75,25 @@ public final class HistoryRing: @unchecked Sendable {
 
     /// Copies `frames` frames' two legs from an interleaved buffer (zeros for nil) into
     /// consecutive slots: one copy when the buffer already is agent/customer pairs (a
-    /// two-channel device, legs on 0 and 1), else a gather per frame.
+    /// two-channel device, legs on 0 and 1); one 32-bit load and store per frame when the
+    /// customer's channel follows the agent's (the usual layout of a many-channel card);
+    /// else a gather per sample.
     @inline(__always)
     private static func gather(_ src: UnsafePointer<Int16>?, frames: Int, stride: Int, agent: Int, customer: Int,
                                into dst: UnsafeMutablePointer<Int16>) {
         guard let src else { dst.update(repeating: 0, count: 2 * frames); return }
         if stride == 2 && agent == 0 && customer == 1 { dst.update(from: src, count: 2 * frames); return }
+        if customer == agent &+ 1 {
+            // The pair is two adjacent samples in the source and in a slot: copy it as one
+            // word (unaligned load: the pair may start at an odd channel).
+            let from = UnsafeRawPointer(src + agent), to = UnsafeMutableRawPointer(dst)
+            let step = 2 &* stride
+            for i in 0..<frames {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: i &* step, as: UInt32.self),
+                              toByteOffset: 4 &* i, as: UInt32.self)
+            }
+            return
+        }
         for i in 0..<frames {
             dst[2 &* i] = src[i &* stride &+ agent]
             dst[2 &* i &+ 1] = src[i &* stride &+ customer]
