@@ -13,7 +13,10 @@ process) or --source jack (jackd's dummy driver with bench/jackgen.c playing leg
 16 port pairs, as bench.py's jack-speech source); CPU = user+sys of the whole tapedeckd process
 (/proc/PID/stat) over the hold, after a warm-up. Bare: bench/lame_bare.c on mono.raw
 (median of --reps runs, CPU from getrusage of the child). Both as CPU-s per recorded
-hour per recording; cost = daemon / bare. Exits 1 when a count's cost exceeds --limit.
+hour per recording; cost = daemon / bare. Each count runs --rounds times, every round
+between two bare runs (the VM's speed drifts by tens of per cent within an hour): a
+round's cost is its daemon figure over the mean of the bare runs either side, the count's
+the median of its rounds (with their range). Exits 1 when a count's cost exceeds --limit.
 
 bench/lame_paced.c (unless --paced-seconds 0): LAME alone, 16 encoders visited in turn,
 offline and paced in real time with 160- and 1,152-frame visits: what being fed in real
@@ -21,7 +24,8 @@ time costs the encoder itself, apart from anything the daemon does. Beside each 
 (unless --alike-seconds 0): LAME alone fed like the daemon at that count (N encoders
 shared by as many processes as the daemon has writers, two MP3 frames per visit, in real
 time): the daemon's cost if everything but the encoder were free; cost_vs_alike is the
-daemon's CPU as a multiple of it.
+daemon's CPU as a multiple of it; and alike again with four MP3 frames per visit (what
+larger batches would save LAME).
 --callgrind: instructions (valgrind's Ir) of `tapedeck record --offline` on the same
 audio (ALSA `file` device, 100 ms periods, mono MP3) against lame_bare's: independent
 of how busy the machine is. --profile-daemon N: tapedeckd under callgrind with N
@@ -145,17 +149,18 @@ def paced(work, mono, seconds, streams=16):
     return {"streams": streams, "seconds": seconds, "cpu_s_per_recorded_hour": out}
 
 
-def alike(work, mono, n, writers, seconds):
+def alike(work, mono, n, writers, seconds, visit=1152):
     """LAME alone fed the way the daemon feeds it at n recordings: n encoders shared by as
     many processes as tapedeckd ran writer threads (`writers`, counted in its run), each
-    visiting its encoders with two MP3 frames (1,152 frames) every 144 ms of wall time. No
-    capture, mixing, files or syncing: what the daemon's cost would be if its own work
-    were free."""
+    visiting its encoders with two MP3 frames (1,152 frames; `visit`) every 144 ms of wall
+    time (as long as a visit's audio). No capture, mixing, files or syncing: what the
+    daemon's cost would be if its own work were free."""
     prog = build_c(work, "lame_paced", ["-lmp3lame"])
     procs = min(n, writers)
-    r = subprocess.run([prog, str(n), "1152", "1", str(seconds), mono, str(procs)],
+    r = subprocess.run([prog, str(n), str(visit), "1", str(seconds), mono, str(procs)],
                        check=True, capture_output=True, text=True)
-    return {"encoders": n, "processes": procs, "seconds": seconds, "cpu_s_per_recorded_hour": float(r.stdout.strip())}
+    return {"encoders": n, "processes": procs, "seconds": seconds, "visit_frames": visit,
+            "cpu_s_per_recorded_hour": float(r.stdout.strip())}
 
 
 def speech_wav(work, legs):
@@ -321,6 +326,8 @@ def main():
     ap.add_argument("--hold", type=int, default=120, help="seconds measured per count")
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--reps", type=int, default=5, help="bare lame runs (median)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="daemon runs per count, each between two bare runs; the count's cost is their median")
     ap.add_argument("--limit", type=float, default=1.10)
     ap.add_argument("--callgrind", action="store_true")
     ap.add_argument("--profile-daemon", type=int, default=0, metavar="N")
@@ -338,21 +345,43 @@ def main():
     res = {"tag": args.tag, "source": args.source, "speech_s": SPEECH_S, "machine": machine(), "counts": {}}
     res["bare"] = bare(args.work, mono, args.reps)
     ok = True
+    before = res["bare"]["cpu_s_per_recorded_hour"]
     for n in [int(x) for x in args.counts.split(",") if x]:
-        r = daemon(args, args.work, legs, n)
-        b = bare(args.work, mono, args.reps)   # again, beside each run: the machine's load changes
-        r["bare_cpu_s_per_recorded_hour"] = b["cpu_s_per_recorded_hour"]
-        r["cost"] = r["cpu_s_per_recorded_hour"] / b["cpu_s_per_recorded_hour"]
+        # Rounds of the daemon, each between two runs of bare LAME (the machine's speed
+        # drifts): a round's cost is its daemon figure over the mean of the bare runs either
+        # side of it, the count's cost the median of its rounds.
+        # (The bare run after a count's last round is the next count's first "before".)
+        rounds = []
+        for k in range(args.rounds):
+            r = daemon(args, args.work, legs, n)
+            after = bare(args.work, mono, args.reps)["cpu_s_per_recorded_hour"]
+            r["bare_before"], r["bare_after"] = before, after
+            r["bare_cpu_s_per_recorded_hour"] = (before + after) / 2
+            r["cost"] = r["cpu_s_per_recorded_hour"] / r["bare_cpu_s_per_recorded_hour"]
+            log(f"  {n} stations, round {k + 1}/{args.rounds}: daemon {r['cpu_s_per_recorded_hour']:.2f} CPU-s/h "
+                f"per recording, bare {before:.2f} / {after:.2f}: cost {r['cost']:.2f}x")
+            rounds.append(r)
+            before = after
+        r = dict(sorted(rounds, key=lambda x: x["cost"])[len(rounds) // 2])   # the median round
+        r["rounds"] = [{k: x[k] for k in ("cost", "cpu_s_per_recorded_hour", "bare_before", "bare_after",
+                                          "daemon_user_s", "daemon_sys_s", "threads_cpu_s", "loadavg_before",
+                                          "loadavg_after", "overruns", "frames_lost", "recordings_completed",
+                                          "writer_lag_s_at_end")} for x in rounds]
+        r["cost_min"], r["cost_max"] = min(x["cost"] for x in rounds), max(x["cost"] for x in rounds)
         if args.alike_seconds:
             writers = sum(1 for k in r["threads_cpu_s"] if k.startswith("tapedeck-wr"))
             r["lame_alike"] = alike(args.work, mono, n, writers, args.alike_seconds)
             r["cost_vs_alike"] = r["cpu_s_per_recorded_hour"] / r["lame_alike"]["cpu_s_per_recorded_hour"]
+            # Would larger visits (a ring that survives a kill -9) make LAME cheaper? Four
+            # MP3 frames of 8 kHz per visit, 576 ms, against the daemon's two.
+            r["lame_alike_4608"] = alike(args.work, mono, n, writers, args.alike_seconds, visit=4608)
         res["counts"][str(n)] = r
         ok = ok and r["cost"] <= args.limit
-        log(f"  {n} stations: daemon {r['cpu_s_per_recorded_hour']:.2f} CPU-s/h per recording, "
-            f"bare {b['cpu_s_per_recorded_hour']:.2f}: cost {r['cost']:.2f}x"
+        log(f"  {n} stations: median of {args.rounds} rounds: cost {r['cost']:.2f}x "
+            f"({r['cost_min']:.2f}-{r['cost_max']:.2f})"
             + (f"; LAME alone fed alike {r['lame_alike']['cpu_s_per_recorded_hour']:.2f}: "
-               f"{r['cost_vs_alike']:.2f}x" if "lame_alike" in r else ""))
+               f"{r['cost_vs_alike']:.2f}x; with 4,608-frame visits "
+               f"{r['lame_alike_4608']['cpu_s_per_recorded_hour']:.2f}" if "lame_alike" in r else ""))
     if args.paced_seconds:
         res["lame_paced"] = paced(args.work, mono, args.paced_seconds)
     if args.callgrind:
@@ -365,12 +394,13 @@ def main():
         json.dump(res, f, indent=2)
     print(f"\nDaemon cost per MP3 recording (16 kbit/s mono) on {SPEECH_S} s of espeak-ng speech, "
           f"hold {args.hold} s after {args.warmup} s, {args.source} devices")
-    print(f"{'stations':>8s} {'daemon CPU-s/h':>15s} {'bare CPU-s/h':>13s} {'cost':>7s} "
+    print(f"{'stations':>8s} {'daemon CPU-s/h':>15s} {'bare CPU-s/h':>13s} {'cost':>7s} {'rounds':>11s} "
           f"{'alike CPU-s/h':>14s} {'vs alike':>9s} {'user s':>7s} {'sys s':>7s} {'load':>6s}")
     for n, r in res["counts"].items():
         a = r.get("lame_alike", {}).get("cpu_s_per_recorded_hour", float("nan"))
         print(f"{n:>8s} {r['cpu_s_per_recorded_hour']:15.2f} {r['bare_cpu_s_per_recorded_hour']:13.2f} "
-              f"{r['cost']:6.2f}x {a:14.2f} {r.get('cost_vs_alike', float('nan')):8.2f}x "
+              f"{r['cost']:6.2f}x {r['cost_min']:5.2f}-{r['cost_max']:4.2f} {a:14.2f} "
+              f"{r.get('cost_vs_alike', float('nan')):8.2f}x "
               f"{r['daemon_user_s']:7.1f} {r['daemon_sys_s']:7.1f} {r['loadavg_after'][0]:6.1f}")
     if "lame_paced" in res:
         p = res["lame_paced"]
