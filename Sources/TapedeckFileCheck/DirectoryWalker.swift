@@ -49,20 +49,10 @@ public struct DirectoryWalker: Sendable {
     /// Yields the audio files of one directory; returns its subdirectories
     /// (when recursive), or nil when it could not be read.
     private func visit(_ dir: String, _ body: (Entry) throws -> Void) rethrows -> ArraySlice<String>? {
-        guard let handle = opendir(dir) else {
+        guard let names = FileSystem.names(in: dir) else {
             try body(.error(path: dir, message: "cannot read directory \(dir): \(String(cString: strerror(errno)))"))
             return nil
         }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { ptr in
-                ptr.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name == "." || name == ".." { continue }
-            names.append(name)
-        }
-        closedir(handle)
-        names.sort()
         var subdirs: [String] = []
         for name in names {
             let path = join(dir, name)

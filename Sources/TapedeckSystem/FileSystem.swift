@@ -32,6 +32,21 @@ public enum FileSystem {
 
     public static func remove(_ path: String) { _ = unlink(path) }
 
+    /// The names in the folder `path` (not "." or ".."), sorted; nil when it cannot be
+    /// read (errno says why).
+    public static func names(in path: String) -> [String]? {
+        guard let handle = opendir(path) else { return nil }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { ptr in
+                ptr.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
     /// Size in bytes of the file at `path`, or nil when it cannot be stat'ed.
     public static func size(of path: String) -> Int? {
         try? FileStatus.of(path).get().size
