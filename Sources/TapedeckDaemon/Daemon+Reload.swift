@@ -44,7 +44,7 @@ extension Daemon {
             } catch {
                 return refuse("\(error)")
             }
-            let changes = engine.apply(Self.layout(applied))
+            let changes = engine.apply(Self.layout(applied, writeBehind: writeBehind))
             controller.update(settings: Self.settings(applied, timeZone: timeZone))
             webhooks.update(endpoints: Self.endpoints(applied), timeZone: timeZone)
             setConfiguration(applied)

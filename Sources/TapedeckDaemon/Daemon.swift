@@ -7,6 +7,7 @@ import TapedeckDomain
 import TapedeckEngine
 import TapedeckLifecycle
 import TapedeckLog
+import TapedeckSystem
 import TapedeckWebhooks
 import Synchronization
 #if canImport(Glibc)
@@ -37,6 +38,9 @@ public final class Daemon: @unchecked Sendable {
     let logger: Logger
     /// This daemon's claim on its spool(s), database and socket, held until it ends.
     let locks: InstanceLocks
+    /// The MP3 write-behind folder (`DaemonFiles.writeBehindFolder`), nil when it could
+    /// not be made (each batch is then written at once).
+    let writeBehind: String?
     /// The running parts, in the order they start; they stop in reverse (`shutdown`).
     let services: ServiceGroup
     /// What the stop did (for the last log line).
@@ -63,10 +67,13 @@ public final class Daemon: @unchecked Sendable {
         events = EventHub(timeZone: timeZone)
         let webhooks = Webhooks(endpoints: Self.endpoints(c), log: log, timeZone: timeZone, logger: logger)
         self.webhooks = webhooks
+        let writeBehind = Self.writeBehindFolder(c, logger: logger)
+        self.writeBehind = writeBehind
         var recovery = CrashRecovery(log: log, spool: c.spool, fileMode: mode_t(c.recording.fileMode), events: events, logger: logger)
         recovery.outbox = { webhooks.entries(for: $0) }
+        recovery.writeBehind = writeBehind
         recovery.run()
-        engine = try AudioEngine(layout: Self.layout(c), logger: logger)
+        engine = try AudioEngine(layout: Self.layout(c, writeBehind: writeBehind), logger: logger)
         let counter = ActivitySink(report: activity)
         let metrics = Metrics()
         self.metrics = metrics
@@ -130,8 +137,27 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
+    /// The write-behind folder beside the control socket, made (0700) if missing; nil, with
+    /// a warning, when it cannot be.
+    static func writeBehindFolder(_ c: TapedeckConfiguration, logger: Logger) -> String? {
+        let folder = DaemonFiles.writeBehindFolder(besideSocket: c.control.socket)
+        do throws(FileError) {
+            if FileSystem.kind(of: folder) == .missing { try FileSystem.createDirectory(folder, mode: 0o700) }
+        } catch {
+            logger.warning("MP3 recordings write every batch at once: no write-behind folder",
+                           metadata: ["path": "\(folder)", "error": "\(error)"])
+            return nil
+        }
+        guard FileSystem.kind(of: folder) == .directory else {
+            logger.warning("MP3 recordings write every batch at once: the write-behind folder is not a folder",
+                           metadata: ["path": "\(folder)"])
+            return nil
+        }
+        return folder
+    }
+
     /// What the engine captures for a configuration.
-    static func layout(_ c: TapedeckConfiguration) -> EngineLayout {
+    static func layout(_ c: TapedeckConfiguration, writeBehind: String?) -> EngineLayout {
         EngineLayout(
             devices: c.devices.map {
                 EngineLayout.Device(name: $0.name, pcm: $0.pcm,
@@ -143,7 +169,8 @@ public final class Daemon: @unchecked Sendable {
                 EngineLayout.Station(name: $0.name, device: $0.device, agentChannel: $0.agentChannel,
                                      customerChannel: $0.customerChannel)
             },
-            historySeconds: Double(c.recording.historySeconds), fileMode: mode_t(c.recording.fileMode))
+            historySeconds: Double(c.recording.historySeconds), fileMode: mode_t(c.recording.fileMode),
+            writeBehind: writeBehind)
     }
 
     /// What the controller names, formats and limits recordings by.

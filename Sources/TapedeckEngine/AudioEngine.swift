@@ -244,6 +244,7 @@ public final class AudioEngine: @unchecked Sendable {
         var files: [(MixMode, String)] = [(Self.mode(plan.mix), plan.path)]
         if let legs = plan.legPaths { files += [(.agent, legs.agent), (.customer, legs.customer)] }
         var outputs: [PipelineOutput] = []
+        let writeBehind = topology.withLock { $0.wanted.writeBehind }
         for (mode, path) in files {
             // Leg files are mono: at the mono bitrate when the main file is stereo.
             var legPlan = plan
@@ -251,7 +252,8 @@ public final class AudioEngine: @unchecked Sendable {
                 legPlan.bitrateKbps = plan.legBitrateKbps ?? AudioFileSpec.defaultBitrate(channels: 1)
             }
             do throws(WriterError) {
-                outputs.append(PipelineOutput(mode: mode, writer: try AudioFileWriters.make(spec(legPlan, mode, rate: rate), path: path)))
+                outputs.append(PipelineOutput(mode: mode, writer: try AudioFileWriters.make(spec(legPlan, mode, rate: rate), path: path,
+                                                                                      writeBehind: writeBehind)))
             } catch {
                 for o in outputs { o.writer.discard() }
                 throw EngineError(error.description)

@@ -6,4 +6,11 @@ public enum DaemonFiles {
 
     /// The lock file of the database (or socket) at `path`, beside it.
     public static func lockPath(besides path: String) -> String { path + ".lock" }
+
+    /// The folder of the MP3 recordings' write-behind tails: `write-behind` beside the
+    /// control socket at `socket` (under systemd /run/tapedeck, a tmpfs kept across the
+    /// service's restarts), so the socket's lock keeps a second daemon off it too.
+    public static func writeBehindFolder(besideSocket socket: String) -> String {
+        (socket.lastIndex(of: "/").map { String(socket[..<$0]) } ?? ".") + "/write-behind"
+    }
 }

@@ -387,6 +387,36 @@ check_watchdog_kill() {
     note "killed and restarted $waited s after SIGSTOP (NRestarts $(prop NRestarts), pid $pid0 -> $(prop MainPID)); row completed, cause recovered"
 }
 
+# SIGKILL with an MP3 recording running while its last encoded audio waits in its
+# write-behind tail (/run/tapedeck/write-behind, the RuntimeDirectory=, which
+# RuntimeDirectoryPreserve=restart keeps across the restart): the restarted daemon writes
+# the tail into the file before it repairs it.
+check_kill_keeps_mp3_tail() {
+    local cursor pid0 restarts0 name
+    rec_start 1009 st8 --format mp3 || return
+    name="$REC_NAME"
+    # A tail holding 1,000 bytes or more (half a second at 16 kbit/s): the head's count, bytes 16-23.
+    tail_held() {
+        in_ct sh -c 'for f in /run/tapedeck/write-behind/tail-*; do
+                         [ "$(od -An -t u8 -j 16 -N 8 "$f" | tr -d " ")" -ge 1000 ] && exit 0; done; exit 1'
+    }
+    wait_for 30 tail_held || why "no tail in /run/tapedeck/write-behind held 1,000 bytes" || return
+    pid0="$(prop MainPID)"; restarts0="$(prop NRestarts)"
+    cursor="$(journal_cursor)"
+    in_ct kill -KILL "$pid0" || why "kill -KILL $pid0 failed" || return
+    restarted() { [ "$(prop NRestarts)" -gt "$restarts0" ] && [ "$(prop ActiveState)/$(prop SubState)" = active/running ] &&
+                  [ "$(prop MainPID)" != "$pid0" ]; }
+    wait_for 60 restarted || why "not restarted: $(prop ActiveState)/$(prop SubState), NRestarts $(prop NRestarts)" || return
+    wait_for 30 journal_has "$cursor" "wrote a write-behind tail left by a crash into its file" ||
+        why "no line about the tail in the journal: $(journal_since "$cursor" | tail -5)" || return
+    wait_for 30 journal_has "$cursor" "recovered a recording left by a crash" || why "no recovery line in the journal" || return
+    [ ! -e "$CT_ROOT$SPOOL/$name.mp3.part" ] || why "$name.mp3.part is still there" || return
+    local json; json="$(in_ct "$TDBIN/tapedeck" validate --json "$SPOOL/$name.mp3")" || why "tapedeck validate: $json" || return
+    has "$json" '"verdict":"ok"' || why "$name.mp3: $json" || return
+    [ -z "$(in_ct ls -A /run/tapedeck/write-behind)" ] || why "tails left: $(in_ct ls -A /run/tapedeck/write-behind)" || return
+    note "killed with a tail held; restarted (pid $pid0 -> $(prop MainPID)), the tail written, $name.mp3 valid"
+}
+
 # ---------------------------------------------------------------- reload
 
 check_reload_applied() {
@@ -542,6 +572,7 @@ run_suite() {
     check "real-time capture (SCHED_FIFO)" check_realtime
     check "watchdog: pings keep it alive for three periods" check_watchdog_alive
     check "watchdog: SIGSTOP -> SIGABRT, restart, the running recording recovered" check_watchdog_kill
+    check "SIGKILL: an MP3's write-behind tail survives the restart and reaches its file" check_kill_keeps_mp3_tail
     check "systemctl reload applies a change, recordings untouched" check_reload_applied
     check "systemctl reload refuses a broken file without stopping" check_reload_refused
     check "a user in the socket's group records; the file validates" check_socket_group

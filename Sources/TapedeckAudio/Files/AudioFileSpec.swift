@@ -112,14 +112,16 @@ extension AudioFileWriter {
 }
 
 public enum AudioFileWriters {
-    /// A writer for `spec` at `path` (the temporary file is created now).
-    public static func make(_ spec: AudioFileSpec, path: String) throws(WriterError) -> any AudioFileWriter {
+    /// A writer for `spec` at `path` (the temporary file is created now). `writeBehind`:
+    /// the folder for MP3 write-behind tails (`MP3FileWriter`), nil for none; WAV writes
+    /// each batch at once.
+    public static func make(_ spec: AudioFileSpec, path: String, writeBehind: String? = nil) throws(WriterError) -> any AudioFileWriter {
         if let problem = spec.problem {
             throw WriterError(path: path, operation: "write", reason: problem)
         }
         switch spec.format {
         case .wav: return try WAVFileWriter(spec: spec, path: path)
-        case .mp3: return try MP3FileWriter(spec: spec, path: path)
+        case .mp3: return try MP3FileWriter(spec: spec, path: path, writeBehind: writeBehind)
         }
     }
 }

@@ -3,6 +3,11 @@ import TapedeckVocabulary
 /// CBR MP3 through libmp3lame, with the Info/LAME tag kept current at the start of the file:
 /// LAME's own tag (`lame_get_lametag_frame`) where it fits in a frame, else our
 /// `MP3InfoFrame`, reserved before the first audio frame.
+///
+/// With a write-behind folder, the encoded audio waits in a `WriteBehindTail` (which a
+/// kill -9 does not lose) and reaches the file in one write per header refresh, about one
+/// a second, instead of one per batch; the file on disk is then always whole frames up to
+/// the last refresh, its tag counting exactly them.
 public final class MP3FileWriter: AudioFileWriter {
     public let path: String
     public let partPath: String
@@ -18,8 +23,12 @@ public final class MP3FileWriter: AudioFileWriter {
     /// Stream bytes written (including the Info frame) and their CRC after the Info frame.
     private var streamBytes = 0
     private var musicCRC: UInt16 = 0
+    /// The encoded audio not yet written (nil: every batch written at once).
+    private var tail: WriteBehindTail?
 
-    public init(spec: AudioFileSpec, path: String) throws(WriterError) {
+    /// `writeBehind`: the folder (tmpfs) for the write-behind tail, nil for none. A tail
+    /// that cannot be made (the folder gone, tmpfs full) leaves the writer without one.
+    public init(spec: AudioFileSpec, path: String, writeBehind: String? = nil) throws(WriterError) {
         self.spec = spec
         self.path = path
         self.partPath = path + ".part"
@@ -43,7 +52,21 @@ public final class MP3FileWriter: AudioFileWriter {
             }
             streamBytes = placeholder.count
         }
+        if let folder = writeBehind {
+            tail = try? WriteBehindTail(folder: folder, path: partPath, offset: streamBytes,
+                                        capacity: Self.tailCapacity(bitrateKbps: spec.effectiveBitrate))
+        }
     }
+
+    /// Room for two seconds of the stream (a refresh comes about every second, of wall
+    /// time or, catching up, of audio), at least 16 KiB.
+    static func tailCapacity(bitrateKbps: Int) -> Int {
+        let bytes = max(16 << 10, 2 * bitrateKbps * 1000 / 8)
+        return (bytes + 4095) / 4096 * 4096
+    }
+
+    /// Whether encoded audio waits in a write-behind tail.
+    public var writesBehind: Bool { tail != nil }
 
     deinit {
         if fd != nil { discard() }
@@ -74,14 +97,19 @@ public final class MP3FileWriter: AudioFileWriter {
 
     private func emit(_ fd: FileDescriptor, _ bytes: Int) throws(WriterError) {
         guard bytes > 0 else { return }
-        do throws(FileError) { try fd.write(out, count: bytes) } catch { throw WriterError(error) }
+        do throws(FileError) {
+            if let tail { try tail.append(out, count: bytes, to: fd) } else { try fd.write(out, count: bytes) }
+        } catch {
+            throw WriterError(error)
+        }
         if ownInfo != nil { musicCRC = CRC16.arc(UnsafeBufferPointer(start: out, count: bytes), initial: musicCRC) }
         streamBytes += bytes
     }
 
-    /// Rewrites the Info tag for the frames so far, then syncs if asked.
+    /// Writes out the tail, rewrites the Info tag for the frames so far, then syncs if asked.
     private func writeTag(_ fd: FileDescriptor, sync: Bool) throws(WriterError) {
         do throws(FileError) {
+            try tail?.flush(to: fd)
             if let info = ownInfo {
                 let frames = encoder.framesEncoded
                 let padding = frames * info.samplesPerFrame - encoder.encoderDelay - framesWritten
@@ -115,9 +143,10 @@ public final class MP3FileWriter: AudioFileWriter {
             try emit(fd, encoder.flush(into: out, capacity: outCapacity))
             try writeTag(fd, sync: true)
         } catch {
-            try? fd.close()
+            self.fd = fd   // still open: `abandon` or `discard` closes it
             throw error
         }
+        tail = nil   // empty: its file goes
         let sha256: String
         do throws(FileError) {
             try fd.close()
@@ -131,12 +160,19 @@ public final class MP3FileWriter: AudioFileWriter {
     }
 
     public func discard() {
+        tail = nil
         abandon()
         FileSystem.remove(partPath)
     }
 
+    /// What the tail holds is written if it can be (a full disk: it cannot), then the file
+    /// is closed as it is.
     public func abandon() {
-        if let fd { try? fd.close() }
+        if let fd {
+            try? tail?.flush(to: fd)
+            try? fd.close()
+        }
+        tail = nil
         fd = nil
     }
 }

@@ -20,10 +20,14 @@ struct CrashRecovery {
     let logger: Logger
     /// The webhook rows of an event, written in the transaction that closes the row.
     var outbox: @Sendable (Event) -> [OutboxEntry] = { _ in [] }
+    /// The MP3 write-behind folder: what the killed daemon's tails hold is written into
+    /// their files first, so the repair below sees all of it.
+    var writeBehind: String?
 
     /// Returns the rows it closed.
     @discardableResult
     func run(now: Date = Date()) -> [RecordingRow] {
+        if let writeBehind { writeTails(writeBehind) }
         var closed: [RecordingRow] = []
         let rows: [RecordingRow]
         do { rows = try log.openRows() } catch {
@@ -80,6 +84,18 @@ struct CrashRecovery {
             logger.notice("recovered a partial file", metadata: ["path": "\(final)", "ok": "\(ok)", "error": "\(problem ?? "")"])
         }
         return closed
+    }
+
+    private func writeTails(_ folder: String) {
+        for r in WriteBehindTail.recover(folder: folder) {
+            if let problem = r.problem {
+                logger.warning("a write-behind tail left by a crash was not written",
+                               metadata: ["path": "\(r.path)", "tail": "\(r.tail)", "error": "\(problem)"])
+            } else if r.bytes > 0 {
+                logger.notice("wrote a write-behind tail left by a crash into its file",
+                              metadata: ["path": "\(r.path)", "bytes": "\(r.bytes)"])
+            }
+        }
     }
 
     /// Whether `part` exists and holds no audio at all (a writer killed right after it

@@ -37,11 +37,17 @@ public struct EngineLayout: Sendable, Equatable {
     public var historySeconds: Double
     /// The permission bits of the recordings started from now on (nil: 0644 less the umask).
     public var fileMode: mode_t?
-    public init(devices: [Device], stations: [Station], historySeconds: Double = 30, fileMode: mode_t? = nil) {
+    /// The folder (tmpfs) where MP3 recordings started from now on keep their encoded audio
+    /// until it is written, about once a second (`WriteBehindTail`); nil: each batch is
+    /// written at once.
+    public var writeBehind: String?
+    public init(devices: [Device], stations: [Station], historySeconds: Double = 30, fileMode: mode_t? = nil,
+                writeBehind: String? = nil) {
         self.devices = devices
         self.stations = stations
         self.historySeconds = historySeconds
         self.fileMode = fileMode
+        self.writeBehind = writeBehind
     }
 
     func device(_ name: String) -> Device? { devices.first { $0.name == name } }
