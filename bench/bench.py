@@ -377,7 +377,12 @@ class Daemon:
         self.work = work
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(os.path.join(work, "spool"))
-        self.sock = os.path.join(work, "control.sock")
+        # The socket's folder on a tmpfs, as /run/tapedeck is under systemd: the MP3
+        # write-behind tails live beside it (docs/recording.md, "Checkpoints").
+        self.rundir = f"/dev/shm/tapedeck-bench-{os.getpid()}-{os.path.basename(work)[:40]}"
+        shutil.rmtree(self.rundir, ignore_errors=True)
+        os.makedirs(self.rundir)
+        self.sock = os.path.join(self.rundir, "control.sock")
         self.db = os.path.join(work, "recordings.sqlite")
         toml = [f'server_ip = "10.0.0.5"', f'spool = "{work}/spool"', f'database = "{self.db}"',
                 "[control]", f'socket = "{self.sock}"', 'mode = "0600"', *control,
@@ -449,6 +454,7 @@ class Daemon:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        shutil.rmtree(self.rundir, ignore_errors=True)
 
     def rows(self):
         con = sqlite3.connect(self.db)

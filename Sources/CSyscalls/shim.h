@@ -1,6 +1,7 @@
 // Linux calls glibc declares only under _GNU_SOURCE, which the Glibc module Swift
-// imports is built without. Declared here as glibc defines them; imported only by
-// TapedeckSystem.
+// imports is built without, and headers that module leaves out (sys/vfs.h: statfs).
+// Declared here as glibc defines them; imported only by TapedeckSystem.
 #include <sys/types.h>
+#include <sys/vfs.h>
 int syncfs(int fd);
 pid_t gettid(void);

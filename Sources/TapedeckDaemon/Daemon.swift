@@ -153,6 +153,11 @@ public final class Daemon: @unchecked Sendable {
                            metadata: ["path": "\(folder)"])
             return nil
         }
+        if FileSystem.isMemoryBacked(folder) == false {
+            // It works there, but each tail's page is written back at every spool sync.
+            logger.notice("the write-behind folder is on a disk, not a tmpfs: its tails are written to disk too",
+                          metadata: ["path": "\(folder)"])
+        }
         return folder
     }
 

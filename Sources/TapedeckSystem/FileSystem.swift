@@ -1,8 +1,9 @@
+import CSyscalls
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Calls on paths (rename, unlink, stat, statvfs, mkdir, chmod), each failing with a typed
+/// Calls on paths (rename, unlink, stat, statvfs, statfs, mkdir, chmod, readdir), each failing with a typed
 /// `FileError` where a failure matters.
 public enum FileSystem {
     /// Renames `from` to `to` and makes the rename durable by syncing the directory.
@@ -50,6 +51,14 @@ public enum FileSystem {
     /// Size in bytes of the file at `path`, or nil when it cannot be stat'ed.
     public static func size(of path: String) -> Int? {
         try? FileStatus.of(path).get().size
+    }
+
+    /// Whether the file system holding `path` keeps its files in memory (tmpfs, ramfs:
+    /// statfs's f_type), nil when it cannot be asked.
+    public static func isMemoryBacked(_ path: String) -> Bool? {
+        var st = statfs()
+        guard statfs(path, &st) == 0 else { return nil }
+        return [0x0102_1994, 0x8584_58f6].contains(Int(st.f_type))   // TMPFS_MAGIC, RAMFS_MAGIC
     }
 
     /// Bytes an unprivileged writer may still use on the file system holding `path`
