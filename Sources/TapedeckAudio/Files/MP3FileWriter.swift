@@ -143,7 +143,10 @@ public final class MP3FileWriter: AudioFileWriter {
             try emit(fd, encoder.flush(into: out, capacity: outCapacity))
             try writeTag(fd, sync: true)
         } catch {
-            self.fd = fd   // still open: `abandon` or `discard` closes it
+            // Closed as it is, left under `partPath` for repair (what the tail could not
+            // write is lost with it, as with any failed write).
+            tail = nil
+            try? fd.close()
             throw error
         }
         tail = nil   // empty: its file goes
