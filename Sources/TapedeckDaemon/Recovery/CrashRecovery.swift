@@ -94,6 +94,10 @@ struct CrashRecovery {
             } else if r.bytes > 0 {
                 logger.notice("wrote a write-behind tail left by a crash into its file",
                               metadata: ["path": "\(r.path)", "bytes": "\(r.bytes)"])
+            } else if !r.path.isEmpty {
+                // Killed right after a checkpoint, or its file already finished: nothing to write.
+                logger.notice("removed a write-behind tail left by a crash with nothing to write",
+                              metadata: ["path": "\(r.path)"])
             }
         }
     }
