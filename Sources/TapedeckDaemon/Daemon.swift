@@ -141,14 +141,18 @@ public final class Daemon: @unchecked Sendable {
     /// a warning, when it cannot be.
     static func writeBehindFolder(_ c: TapedeckConfiguration, logger: Logger) -> String? {
         let folder = DaemonFiles.writeBehindFolder(besideSocket: c.control.socket)
-        do throws(FileError) {
-            if FileSystem.kind(of: folder) == .missing { try FileSystem.createDirectory(folder, mode: 0o700) }
-        } catch {
-            logger.warning("MP3 recordings write every batch at once: no write-behind folder",
-                           metadata: ["path": "\(folder)", "error": "\(error)"])
-            return nil
-        }
-        guard FileSystem.kind(of: folder) == .directory else {
+        switch FileSystem.kind(of: folder) {
+        case .directory:
+            break
+        case .missing:
+            do throws(FileError) {
+                try FileSystem.createDirectory(folder, mode: 0o700)
+            } catch {
+                logger.warning("MP3 recordings write every batch at once: no write-behind folder",
+                               metadata: ["path": "\(folder)", "error": "\(error)"])
+                return nil
+            }
+        default:
             logger.warning("MP3 recordings write every batch at once: the write-behind folder is not a folder",
                            metadata: ["path": "\(folder)"])
             return nil

@@ -141,6 +141,21 @@ public struct FileDescriptor: Sendable {
         try fileCall("read", path) { try descriptor.read(into: buffer) }.get()
     }
 
+    /// Everything from the file position to the end of the file.
+    public func readToEnd() throws(FileError) -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            var failed: FileError?
+            let n = chunk.withUnsafeMutableBytes { b -> Int in
+                do throws(FileError) { return try read(into: b) } catch { failed = error; return 0 }
+            }
+            if let failed { throw failed }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+        }
+    }
+
     /// fsync: the file's data and metadata reach the disk.
     public func sync() throws(FileError) {
         guard fsync(raw) == 0 else { throw FileError(operation: "fsync", path: path, errno: .current) }

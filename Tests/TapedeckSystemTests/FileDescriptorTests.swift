@@ -22,6 +22,19 @@ import TapedeckSystem
         }
     }
 
+    /// From the file position to the end, across more than one 64 KiB read.
+    @Test func readToEndReadsEverythingFromThePosition() throws {
+        let dir = try TestDirectory()
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 * 31) }
+        FileManager.default.createFile(atPath: dir.file("f"), contents: Data(bytes))
+        let file = try FileDescriptor.open(dir.file("f"), .readOnly)
+        defer { try? file.close() }
+        var ten = [UInt8](repeating: 0, count: 10)
+        #expect(try ten.withUnsafeMutableBytes { try file.read(into: $0) } == 10)
+        #expect(try file.readToEnd() == Array(bytes[10...]))
+        #expect(try file.readToEnd() == [])
+    }
+
     @Test func createSetsTheModeWhateverTheUmask() throws {
         let dir = try TestDirectory()
         let path = dir.file("a")

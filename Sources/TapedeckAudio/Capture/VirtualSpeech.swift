@@ -1,3 +1,4 @@
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,17 +62,9 @@ public final class VirtualSpeech: Sendable {
 
     /// The whole file, or nil if it cannot be opened or read.
     private static func contents(of path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { return out }
-            out.append(contentsOf: chunk[0..<n])
-        }
+        guard let fd = try? FileDescriptor.open(path, .readOnly) else { return nil }
+        defer { try? fd.close() }
+        return try? fd.readToEnd()
     }
 
     /// Writes `frames` interleaved frames of `channels` channels from the loop's frame

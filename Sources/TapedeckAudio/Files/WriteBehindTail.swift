@@ -137,14 +137,14 @@ public final class WriteBehindTail {
         func nothing(_ path: String = "", _ problem: String? = nil) -> Recovered {
             Recovered(tail: tail, path: path, bytes: 0, problem: problem)
         }
-        guard let contents = try? readAll(tail), contents.count >= headBytes,
+        let fd = try? FileDescriptor.open(tail, .readOnly)
+        defer { try? fd?.close() }
+        guard let contents = try? fd?.readToEnd(), contents.count >= headBytes,
               Array(contents[0..<magic.count]) == magic else {
             return nothing()   // never initialised (killed while creating it): nothing held
         }
         func field(_ at: Int) -> Int {
-            var v: UInt64 = 0
-            withUnsafeMutableBytes(of: &v) { for i in 0..<8 { $0[i] = contents[at + i] } }
-            return Int(truncatingIfNeeded: v)
+            Int(truncatingIfNeeded: contents.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt64.self) })
         }
         let offset = field(offsetField), count = field(countField), pathLength = field(pathLengthField)
         guard pathLength >= 0 && pathLength <= headBytes - pathField else { return nothing("", "unreadable head") }
@@ -162,22 +162,6 @@ public final class WriteBehindTail {
             return Recovered(tail: tail, path: path, bytes: count, problem: nil)
         } catch {
             return nothing(path, "\(error)")
-        }
-    }
-
-    private static func readAll(_ path: String) throws(FileError) -> [UInt8] {
-        let fd = try FileDescriptor.open(path, .readOnly)
-        defer { try? fd.close() }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            var failed: FileError?
-            let n = chunk.withUnsafeMutableBytes { b -> Int in
-                do throws(FileError) { return try fd.read(into: b) } catch { failed = error; return 0 }
-            }
-            if let failed { throw failed }
-            if n == 0 { return out }
-            out.append(contentsOf: chunk[0..<n])
         }
     }
 }
