@@ -42,6 +42,7 @@ import Foundation
         ]
         m.stations = [.init(name: "st1", ringFillRatio: 0.125), .init(name: "st2", ringFillRatio: 0)]
         m.writerLagSeconds = 3.75
+        m.heapInUseBytes = 41_943_040
         m.eventSubscribers = 2
         m.agentsLoggedIn = 1
         return m
@@ -124,6 +125,9 @@ import Foundation
     tapedeck_command_duration_seconds_bucket{function="recording",le="+Inf"} 2
     tapedeck_command_duration_seconds_sum{function="recording"} 0.25048828125
     tapedeck_command_duration_seconds_count{function="recording"} 2
+    # HELP tapedeck_heap_in_use_bytes Bytes the allocator has handed out and not been given back (grows with a leak; RSS also keeps freed memory).
+    # TYPE tapedeck_heap_in_use_bytes gauge
+    tapedeck_heap_in_use_bytes 41943040
     # HELP tapedeck_event_subscribers Connections following the event stream.
     # TYPE tapedeck_event_subscribers gauge
     tapedeck_event_subscribers 2

@@ -37,6 +37,8 @@ import Glibc
         let before = scrape(c)
         #expect(before[#"tapedeck_device_up{device="virt"}"#] == 1)
         #expect(before[#"tapedeck_agents_logged_in"#] == 1)
+        // Four stations' rings alone are 4 MiB of heap at the default 30 s of history.
+        #expect((before["tapedeck_heap_in_use_bytes"] ?? 0) > 4 * 1_048_576)
         #expect(before[#"tapedeck_recordings_started_total{kind="mono"}"#] == 0)
 
         #expect(c.request("function=recording&agent_user=1000&value=START")?.hasPrefix("SUCCESS") == true)

@@ -28,6 +28,9 @@ struct MetricsInput: Sendable, Equatable {
     var devices: [Device] = []
     var stations: [Station] = []
     var writerLagSeconds: Double = 0
+    /// The C allocator's bytes in use (`HeapUsage`): flat over START/STOP churn unless
+    /// something leaks.
+    var heapInUseBytes: UInt64 = 0
     var eventSubscribers = 0
     var agentsLoggedIn = 0
     struct Webhooks: Sendable, Equatable {
@@ -101,6 +104,9 @@ enum MetricsRenderer {
             out.sample("tapedeck_command_duration_seconds_count", ["function": function], h.count)
         }
 
+        out.family("tapedeck_heap_in_use_bytes", .gauge,
+                   "Bytes the allocator has handed out and not been given back (grows with a leak; RSS also keeps freed memory).")
+        out.sample("tapedeck_heap_in_use_bytes", [:], m.heapInUseBytes)
         out.family("tapedeck_event_subscribers", .gauge, "Connections following the event stream.")
         out.sample("tapedeck_event_subscribers", [:], m.eventSubscribers)
         out.family("tapedeck_agents_logged_in", .gauge, "Agents logged in.")

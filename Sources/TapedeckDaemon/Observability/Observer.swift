@@ -2,6 +2,7 @@ import Foundation
 import TapedeckControl
 import TapedeckDomain
 import TapedeckEngine
+import TapedeckSystem
 import TapedeckWebhooks
 
 /// Answers `function=metrics` and `function=health` for the control server,
@@ -55,6 +56,7 @@ final class Observer: Sendable {
             if lag.sampleRate > 0 { lagSeconds = max(lagSeconds, Double(lag.frames) / Double(lag.sampleRate)) }
         }
         m.writerLagSeconds = lagSeconds
+        m.heapInUseBytes = HeapUsage.bytesInUse()
         m.eventSubscribers = events.subscriberCount
         m.agentsLoggedIn = controller.agents.count
         if let webhooks, !webhooks.router.endpoints.isEmpty, let stats = try? webhooks.log.outboxStats() {
