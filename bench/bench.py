@@ -1123,12 +1123,21 @@ def pss_kib(pid):
             return int(l.split()[1])
 
 
+def heap_kib(c):
+    """The daemon's heap in use (tapedeck_heap_in_use_bytes from function=metrics), KiB."""
+    for l in c.req({"function": "metrics"})["data"]["metrics"].splitlines():
+        if l.startswith("tapedeck_heap_in_use_bytes "):
+            return float(l.split()[-1]) / 1024
+
+
 def memory(args):
     """PSS per station and per recording, and its growth over a START/STOP churn: one
     station idle, then N stations idle, then for --churn-minutes every station STARTs a
     recording, records --cycle seconds, STOPs, and the daemon idles --cycle / 2 seconds;
-    PSS is sampled at the end of every recording phase and of every idle phase. The slopes
-    (least squares, KiB per minute) of either series show a leak."""
+    PSS is sampled at the end of every recording phase and of every idle phase, with the
+    heap in use (what the allocator handed out and was not given back). The slopes (least
+    squares, KiB per minute) of either series show a leak; the heap's, unlike PSS's, leave
+    out what the allocator keeps after a free."""
     n, fmt = args.stations, args.format
     speech = make_speech(os.path.join(args.work, "speech"))
     one = Daemon(os.path.join(args.work, "mem1"), *virtual_layout(1, speech=speech))
@@ -1146,18 +1155,21 @@ def memory(args):
         assert "data" in r, r
     t0 = time.monotonic()
     end = t0 + 60 * args.churn_minutes
-    rec, idle, cycles, errors = [], [], 0, 0
+    rec, idle, heap_rec, heap_idle, cycles, errors = [], [], [], [], 0, 0
+    heap_idle0 = heap_kib(c)
     while time.monotonic() < end:
         for i in range(n):
             r = c.req({"function": "recording", "agent_user": f"a{i + 1}", "value": "START", "format": fmt})
             errors += "data" not in r
         time.sleep(args.cycle)
         rec.append((time.monotonic() - t0, pss_kib(d.proc.pid)))
+        heap_rec.append((time.monotonic() - t0, heap_kib(c)))
         for i in range(n):
             r = c.req({"function": "recording", "agent_user": f"a{i + 1}", "value": "STOP"})
             errors += "data" not in r
         time.sleep(args.cycle / 2)
         idle.append((time.monotonic() - t0, pss_kib(d.proc.pid)))
+        heap_idle.append((time.monotonic() - t0, heap_kib(c)))
         cycles += 1
         # Keep the spool from filling the disk: the files of finished cycles go.
         for f in os.listdir(os.path.join(d.work, "spool")):
@@ -1180,6 +1192,14 @@ def memory(args):
            "kib_kept_after_first_stop_per_recording": (idle[0][1] - pss_idle0) / n if idle else None,
            "pss_kib_recording_samples": rec, "pss_kib_idle_samples": idle,
            "pss_slope_kib_per_min_recording": per_min(rec), "pss_slope_kib_per_min_idle": per_min(idle),
+           # The heap in use: N stations idle before the first START, then at the same
+           # moments as PSS; its slope from the second cycle on is the leak test that
+           # fragmentation cannot blur (bytes per recording: the slope over recordings).
+           "heap_kib_N_stations_idle": heap_idle0,
+           "heap_kib_recording_samples": heap_rec, "heap_kib_idle_samples": heap_idle,
+           "heap_slope_kib_per_min_recording": per_min(heap_rec[1:]), "heap_slope_kib_per_min_idle": per_min(heap_idle[1:]),
+           "heap_bytes_per_recording_idle_slope": (lambda k: None if k is None else k * 1024 / n)(
+               slope(list(range(1, len(heap_idle))), [v for _, v in heap_idle[1:]])),
            "device": "virtual (tapedeckd's built-in clock-paced source, espeak-ng speech), 32 stations per 64-channel device",
            "tree": tree()}
     write_json("memory", out)
