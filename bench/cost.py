@@ -11,7 +11,10 @@ $TAPEDECK_BENCH_BUILD) records N stations in MP3 (16 kbit/s mono, the default) f
 --source virtual (the default: its own clock-paced devices playing legs.raw, no other
 process) or --source jack (jackd's dummy driver with bench/jackgen.c playing legs.raw on
 16 port pairs, as bench.py's jack-speech source); CPU = user+sys of the whole tapedeckd process
-(/proc/PID/stat) over the hold, after a warm-up. Bare: bench/lame_bare.c on mono.raw
+(/proc/PID/stat) over the hold, after a warm-up, per hour of audio the writers encoded
+in it (the hold less how much further behind they fell: a saturated daemon, marked
+`saturated` when it fell behind by over a second, encodes less than the wall time, and
+per wall hour it would look cheaper than it is). Bare: bench/lame_bare.c on mono.raw
 (median of --reps runs, CPU from getrusage of the child). Both as CPU-s per recorded
 hour per recording; cost = daemon / bare. Each count runs --rounds times, every round
 between two bare runs (the VM's speed drifts by tens of per cent within an hour): a
@@ -210,6 +213,7 @@ def daemon(args, work, legs, n):
             r = c.req({"function": "recording", "agent_user": f"a{i + 1}", "value": "START", "format": "mp3"})
             assert "data" in r, r
         time.sleep(args.warmup)
+        lag0 = bench.metrics_sample(c)["writer_lag_s"]
         cpu0, th0, t0, busy0 = d.cpu_s(), d.threads_cpu(), time.monotonic(), machine_busy_s()
         j0 = {p: proc_cpu(p) for p in jack.pids()} if jack else {}
         stat0 = open(f"/proc/{d.proc.pid}/stat").read().rsplit(")", 1)[1].split()
@@ -218,13 +222,21 @@ def daemon(args, work, legs, n):
         stat1 = open(f"/proc/{d.proc.pid}/stat").read().rsplit(")", 1)[1].split()
         lag = bench.metrics_sample(c)
         span = t1 - t0
+        # The audio the writers encoded during the hold: the span less what they fell
+        # further behind. A saturated daemon encodes less than the wall time, and its CPU
+        # divided by the wall time would understate what a recorded hour costs it.
+        encoded = span - max(0.0, lag["writer_lag_s"] - lag0)
         tck = os.sysconf("SC_CLK_TCK")
         res.update({
             "span_s": span,
+            "encoded_s": encoded,
+            "saturated": lag["writer_lag_s"] - lag0 > 1.0,
             "daemon_cpu_s": cpu1 - cpu0,
             "daemon_user_s": (int(stat1[11]) - int(stat0[11])) / tck,
             "daemon_sys_s": (int(stat1[12]) - int(stat0[12])) / tck,
-            "cpu_s_per_recorded_hour": (cpu1 - cpu0) * 3600 / (n * span),
+            "cpu_s_per_recorded_hour": (cpu1 - cpu0) * 3600 / (n * encoded),
+            "cpu_s_per_wall_hour": (cpu1 - cpu0) * 3600 / (n * span),
+            "writer_lag_s_at_start": lag0,
             "threads_cpu_s": {k: round(th1.get(k, 0) - th0.get(k, 0), 2) for k in th1},
             "jack_cpu_s": sum(proc_cpu(p) - j0[p] for p in jack.pids()) if jack else 0,
             "machine_busy_cores": (busy1 - busy0) / span,
@@ -359,14 +371,17 @@ def main():
             r["bare_cpu_s_per_recorded_hour"] = (before + after) / 2
             r["cost"] = r["cpu_s_per_recorded_hour"] / r["bare_cpu_s_per_recorded_hour"]
             log(f"  {n} stations, round {k + 1}/{args.rounds}: daemon {r['cpu_s_per_recorded_hour']:.2f} CPU-s/h "
-                f"per recording, bare {before:.2f} / {after:.2f}: cost {r['cost']:.2f}x")
+                f"per recording, bare {before:.2f} / {after:.2f}: cost {r['cost']:.2f}x"
+                + (f" (saturated: writer lag {r['writer_lag_s_at_start']:.2f} -> {r['writer_lag_s_at_end']:.2f} s)"
+                   if r["saturated"] else ""))
             rounds.append(r)
             before = after
         r = dict(sorted(rounds, key=lambda x: x["cost"])[len(rounds) // 2])   # the median round
         r["rounds"] = [{k: x[k] for k in ("cost", "cpu_s_per_recorded_hour", "bare_before", "bare_after",
                                           "daemon_user_s", "daemon_sys_s", "threads_cpu_s", "loadavg_before",
                                           "loadavg_after", "overruns", "frames_lost", "recordings_completed",
-                                          "writer_lag_s_at_end")} for x in rounds]
+                                          "writer_lag_s_at_start", "writer_lag_s_at_end", "saturated")}
+                      for x in rounds]
         r["cost_min"], r["cost_max"] = min(x["cost"] for x in rounds), max(x["cost"] for x in rounds)
         if args.alike_seconds:
             writers = sum(1 for k in r["threads_cpu_s"] if k.startswith("tapedeck-wr"))
