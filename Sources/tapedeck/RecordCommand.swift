@@ -122,6 +122,10 @@ struct Record: ParsableCommand {
             if let error = outcome.deviceError {
                 throw CommandFailure(message: "\(error) (recording ended early; the file is complete up to here)")
             }
+            if let quiet = outcome.stalledSeconds {
+                throw CommandFailure(message: "device '\(device)' delivered no audio for \(Double((quiet * 10).rounded()) / 10) s "
+                                     + "(recording ended early; the file is complete up to here)")
+            }
         }
     }
 }

@@ -95,7 +95,7 @@ private func snapshot(_ tail: WriteBehindTail, in folder: String, as name: Strin
         try a.withUnsafeBytes { try tail.append($0.baseAddress!, count: a.count, to: fd) }
         try snapshot(tail, in: folder, as: "a")
         // A head without its magic: killed while the tail was being made.
-        FileManager.default.createFile(atPath: folder + "/" + WriteBehindTail.filePrefix + "b",
+        _ = FileManager.default.createFile(atPath: folder + "/" + WriteBehindTail.filePrefix + "b",
                                        contents: Data(count: WriteBehindTail.headBytes + 64))
         try fd.truncate(to: 4)                   // cut below the tail's offset (10)
         try fd.close()

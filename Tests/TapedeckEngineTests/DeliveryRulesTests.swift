@@ -2,25 +2,8 @@ import Testing
 @testable import TapedeckEngine
 import TapedeckAudio
 
-/// When a device counts as stalled and a recording as having had no audio.
+/// When a recording counts as having had no audio (a stalled device: CaptureStatsTests).
 @Suite struct DeliveryRulesTests {
-    func stats(_ state: CaptureState, lastAudio: Double) -> CaptureStats {
-        var s = CaptureStats.neverOpened(errorCode: 0)
-        s.state = state
-        s.framesCaptured = 8000
-        s.lastAudioSeconds = lastAudio
-        return s
-    }
-
-    @Test func aRunningDeviceStallsAfterTwoSecondsWithoutAudio() {
-        #expect(DeliveryRules.stall(stats(.running, lastAudio: 100), now: 101.99) == nil)
-        #expect(DeliveryRules.stall(stats(.running, lastAudio: 100), now: 102) == 2)
-        #expect(DeliveryRules.stall(stats(.running, lastAudio: 100), now: 113.5) == 13.5)
-        // Failed or stopped: down, not stalled.
-        #expect(DeliveryRules.stall(stats(.failed, lastAudio: 100), now: 200) == nil)
-        #expect(DeliveryRules.stall(stats(.stopped, lastAudio: 100), now: 200) == nil)
-    }
-
     @Test func theBoundForAnEmptyRecordingIsHalfASecondOrTheDeviceBuffer() {
         // 20 ms × 8 periods = 0.16 s: half a second.
         #expect(DeliveryRules(format: CaptureFormat(sampleRate: 8000, channels: 2)).emptyAfterSeconds == 0.5)

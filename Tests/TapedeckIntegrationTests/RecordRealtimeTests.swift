@@ -9,8 +9,9 @@ extension PulseAudioTests {
         let agentTone = 440.0
         let customerTone = 1000.0
 
-        /// A sink playing agent/customer tones, and an ALSA device reading its monitor.
-        func station(_ dir: TestDirectory, seconds: Double) throws -> (PulseServer, [String: String], RunningProcess) {
+        /// A sink playing agent/customer tones, and an ALSA device reading its monitor: the
+        /// server, the environment to record in, the player and the sink's name.
+        func station(_ dir: TestDirectory, seconds: Double) throws -> (PulseServer, [String: String], RunningProcess, String) {
             let pulse = try PulseServer.start()
             let sink = "st" + String(UUID().uuidString.prefix(6)).lowercased()
             try pulse.addNullSink(sink)
@@ -20,7 +21,7 @@ extension PulseAudioTests {
             try Sox.stereoTone(tones, left: agentTone, right: customerTone, seconds: seconds + 30)
             let player = try pulse.play(tones, sink: sink)
             usleep(300_000)   // let the tones reach the sink before recording starts
-            return (pulse, dir.environment.merging(pulse.environment) { a, _ in a }, player)
+            return (pulse, dir.environment.merging(pulse.environment) { a, _ in a }, player, sink)
         }
 
         /// Waits (at most 10 s) until `path` holds `bytes`.
@@ -48,7 +49,7 @@ extension PulseAudioTests {
 
         @Test func threeSecondsStereoHaveTheRightDurationAndEachLegInItsChannel() throws {
             let dir = try TestDirectory()
-            let (_, env, player) = try station(dir, seconds: 6)
+            let (_, env, player, _) = try station(dir, seconds: 6)
             defer { player.signal(SIGKILL); _ = player.wait() }
             let out = dir.file("call.wav")
             let start = Date()
@@ -67,7 +68,7 @@ extension PulseAudioTests {
 
         @Test func mp3FromARealTimeDeviceDecodesToItsDurationAndTones() throws {
             let dir = try TestDirectory()
-            let (_, env, player) = try station(dir, seconds: 6)
+            let (_, env, player, _) = try station(dir, seconds: 6)
             defer { player.signal(SIGKILL); _ = player.wait() }
             let out = dir.file("call.mp3")
             let r = try Subprocess.run(Binaries.tapedeck, ["record", "--device", "station", "--mode", "stereo", "--duration", "3", out],
@@ -86,7 +87,7 @@ extension PulseAudioTests {
         /// audio up to its last update (at most a second old).
         @Test func killedRecorderLeavesAValidWAV() throws {
             let dir = try TestDirectory()
-            let (_, env, player) = try station(dir, seconds: 8)
+            let (_, env, player, _) = try station(dir, seconds: 8)
             defer { player.signal(SIGKILL); _ = player.wait() }
             let out = dir.file("killed.wav")
             let recorder = try Subprocess.launch(Binaries.tapedeck, ["record", "--device", "station", "--mode", "stereo", out],
@@ -117,7 +118,7 @@ extension PulseAudioTests {
 
         @Test func ctrlCFinalisesTheFile() throws {
             let dir = try TestDirectory()
-            let (_, env, player) = try station(dir, seconds: 6)
+            let (_, env, player, _) = try station(dir, seconds: 6)
             defer { player.signal(SIGKILL); _ = player.wait() }
             let out = dir.file("interrupted.mp3")
             let launched = Date()
@@ -136,6 +137,36 @@ extension PulseAudioTests {
             #expect(decoded.channels == 1)
             #expect(decoded.samples.count >= 8000, "only \(decoded.samples.count) samples")
             #expect(decoded.samples.count <= Int((ranFor + 0.1) * 8000), "\(decoded.samples.count) samples in \(ranFor) s before SIGINT")
+        }
+
+        @Test func aDeviceThatStopsDeliveringEndsTheRecordingWithAnError() throws {
+            let dir = try TestDirectory()
+            let (pulse, env, player, sink) = try station(dir, seconds: 6)
+            defer { player.signal(SIGKILL); _ = player.wait() }
+            let out = dir.file("stalled.wav")
+            let recorder = try Subprocess.launch(Binaries.tapedeck, ["record", "--device", "station", "--mode", "mono",
+                                                                     "--duration", "60", out], environment: env)
+            defer { if recorder.wait(seconds: 0) == nil { recorder.signal(SIGKILL); _ = recorder.wait() } }
+            // 2.5 s of audio in the file (16-bit mono at 8 kHz after the 44-byte header: past
+            // the stream's first silence), then the sink suspended: its monitor delivers
+            // nothing, the device stays open.
+            try waitForFile(out + ".part", bytes: 44 + 40_000)
+            let suspend = try Subprocess.run("pactl", ["suspend-sink", sink, "1"], environment: pulse.environment)
+            #expect(suspend.status == 0, "\(suspend.stderr)")
+            // Without the stall rule the recorder waits for its 60 s.
+            let r = try #require(recorder.wait(seconds: 40), "the recorder still runs after its device went silent")
+            #expect(r.status == 1, "\(r.stderr)")
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(r.stderr)")
+            #expect(r.stderr.hasPrefix("tapedeck record: device 'station' delivered no audio for 2."), "\(r.stderr)")
+            #expect(r.stderr.hasSuffix(" s (recording ended early; the file is complete up to here)\n"), "\(r.stderr)")
+            // The file holds what came before the stall, final and valid, not the 60 s asked.
+            #expect(!FileManager.default.fileExists(atPath: out + ".part"))
+            let wav = try WAVContents(path: out)
+            #expect(wav.channels == 1)
+            #expect(wav.frames >= 20_000 && wav.frames < 60 * 8000, "\(wav.frames) frames")
+            #expect(wav.samples.contains { abs(Int($0)) > 1000 }, "no tone in the audio before the stall")
+            #expect(r.stdout.hasPrefix("recorded \(out): "), "\(r.stdout)")
         }
     }
 }

@@ -39,6 +39,19 @@ public struct CaptureStats: Sendable, Equatable {
     public static func neverOpened(errorCode: Int32) -> CaptureStats {
         CaptureStats(state: .failed, framesCaptured: 0, overruns: 0, suspends: 0, framesGapFilled: 0, errorCode: errorCode)
     }
+
+    /// A running device that has delivered no frame for this long is stalled: longer than
+    /// a PulseAudio stream takes to deliver its first audio (~1.5 s), and than two device
+    /// buffers at the longest period (2 × 8 × 100 ms).
+    public static let stallSeconds = 2.0
+
+    /// How long the device has gone without audio at `now` (`monotonicSeconds()`), when
+    /// that makes it stalled: only a running capture can stall (a failed one is down).
+    public func stall(now: Double) -> Double? {
+        guard state == .running else { return nil }
+        let quiet = now - lastAudioSeconds
+        return quiet >= Self.stallSeconds ? quiet : nil
+    }
 }
 
 /// One capture thread for one device, feeding the rings of every station on it.

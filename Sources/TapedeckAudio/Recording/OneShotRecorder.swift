@@ -1,4 +1,5 @@
 import Logging
+import TapedeckSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,6 +50,9 @@ public struct OneShotRecorder {
         public let realtime: Bool
         /// The device error that ended the recording early, if any.
         public let deviceError: ALSAError?
+        /// How long the device had delivered no audio when that ended the recording early
+        /// (`CaptureStats.stall`), if it did.
+        public let stalledSeconds: Double?
     }
 
     public let options: Options
@@ -60,7 +64,9 @@ public struct OneShotRecorder {
     }
 
     /// Records until the duration is reached, `shouldStop` returns true, or the device
-    /// fails (the file is finalised in every case). `progress` gets elapsed seconds and peaks.
+    /// fails or stalls (delivers nothing for `CaptureStats.stallSeconds`: a silent device
+    /// would otherwise keep a recording with a duration waiting for ever); the file is
+    /// finalised in every case. `progress` gets elapsed seconds and peaks.
     public func run(shouldStop: () -> Bool,
                     progress: (Double, LegPeaks) -> Void = { _, _ in }) throws -> Outcome {
         if let problem = options.problem {
@@ -103,8 +109,13 @@ public struct OneShotRecorder {
         }
         let rate = Double(options.format.sampleRate)
         let pollNanos = max(2_000_000, pcm.periodFrames * 500_000_000 / options.format.sampleRate)
+        var stalled: Double?
         do {
             while !pipeline.isComplete && !shouldStop() && capture.stats.state != .failed {
+                if let quiet = capture.stats.stall(now: monotonicSeconds()) {
+                    stalled = quiet
+                    break
+                }
                 let captureEnded = capture.stats.state == .stopped
                 try pipeline.pump(drain: captureEnded)
                 if captureEnded { break }   // everything it captured is written now
@@ -119,7 +130,7 @@ public struct OneShotRecorder {
                 ? ALSAError(device: options.device, operation: "capture", code: stats.errorCode) : nil
             if let deviceError { logger.error("\(deviceError)") }
             return Outcome(file: file, stats: stats, framesLostByWriter: pipeline.framesLost,
-                           realtime: realtime, deviceError: deviceError)
+                           realtime: realtime, deviceError: deviceError, stalledSeconds: stalled)
         } catch {
             capture.stop()
             throw error

@@ -1,4 +1,5 @@
 import TapedeckControl
+import TapedeckAudio
 import TapedeckEngine
 
 /// The values one scrape shows: the registry's counters and a snapshot of the engine and
@@ -11,7 +12,7 @@ struct MetricsInput: Sendable, Equatable {
         var overruns: UInt64
         /// Frames lost to overruns and suspends (replaced by silence).
         var framesLost: UInt64
-        /// Open, but it has delivered no audio for `DeliveryRules.stallSeconds` or more.
+        /// Open, but it has delivered no audio for `CaptureStats.stallSeconds` or more.
         var stalled = false
     }
 
@@ -75,7 +76,7 @@ enum MetricsRenderer {
         out.family("tapedeck_device_up", .gauge, "1 while the device captures, 0 when it is down.")
         for d in m.devices { out.sample("tapedeck_device_up", ["device": d.name], d.up ? 1 : 0) }
         out.family("tapedeck_device_stalled", .gauge,
-                   "1 while the device is open but has delivered no audio for \(Exposition.number(DeliveryRules.stallSeconds)) s or more, else 0.")
+                   "1 while the device is open but has delivered no audio for \(Exposition.number(CaptureStats.stallSeconds)) s or more, else 0.")
         for d in m.devices { out.sample("tapedeck_device_stalled", ["device": d.name], d.stalled ? 1 : 0) }
         out.family("tapedeck_device_frames_captured_total", .counter, "Frames captured from the device.")
         for d in m.devices { out.sample("tapedeck_device_frames_captured_total", ["device": d.name], d.framesCaptured) }

@@ -7,7 +7,7 @@ extension AudioEngine {
     /// How long a device has gone without audio, when it is open, captures and is stalled.
     public func captureStall(device: String) -> Double? {
         guard let d = slot(device), d.downReason == nil else { return nil }
-        return DeliveryRules.stall(d.stats, now: monotonicSeconds())
+        return d.stats.stall(now: monotonicSeconds())
     }
 
     /// The device whose capture feeds `ring` now.
@@ -23,7 +23,7 @@ extension AudioEngine {
         let arrived = end > h.startWritePosition ? end - h.startWritePosition : 0
         let slot = slot(feeding: h.ring)
         let rules = slot.map { DeliveryRules(format: $0.config.format) } ?? DeliveryRules(bufferSeconds: 0)
-        let stall = slot.flatMap { $0.downReason == nil ? DeliveryRules.stall($0.stats, now: endedAt) : nil }
+        let stall = slot.flatMap { $0.downReason == nil ? $0.stats.stall(now: endedAt) : nil }
         let ran = max(0, endedAt - h.startedAt)
         guard rules.hadNoAudio(framesArrived: arrived, ranSeconds: ran, deviceStalled: stall != nil) else { return result }
         let device = slot?.config.name ?? "of station \(h.request.station)"
@@ -40,7 +40,7 @@ extension AudioEngine {
     /// (the monitor's pass, every 250 ms). A capture that failed is the loss's business.
     func noteStall(_ slot: DeviceSlot, _ stats: CaptureStats, now: Double) {
         guard stats.state == .running else { return }
-        let stall = DeliveryRules.stall(stats, now: now)
+        let stall = stats.stall(now: now)
         guard slot.setStalled(stall != nil) else { return }
         if let stall {
             logger.warning("device stalled: open but delivering no audio",
