@@ -152,14 +152,16 @@ public final class AudioEngine: @unchecked Sendable {
         return out
     }
 
-    /// Counters that advance while the engine is alive: frames captured per running
-    /// device, and the writer's loop ticks (for the watchdog). A device known to have failed
-    /// is left out: it is down and reported as such, not a stalled daemon.
+    /// Counters that advance while the engine is alive, for the watchdog: the capture loop's
+    /// turns per running device (not its frames: a device that stays open and delivers
+    /// nothing is stalled, reported by health and metrics, and restarting the daemon would
+    /// only end every other device's recordings too) and the writers' loop ticks. A device
+    /// known to have failed is left out: it is down and reported as such.
     public var progressCounters: [String: UInt64] {
         var c: [String: UInt64] = writer.ticks
         for (name, d) in topology.withLock({ $0.devices }) where d.downReason == nil {
             let stats = d.stats
-            if stats.state == .running { c["capture " + name] = stats.framesCaptured }
+            if stats.state == .running { c["capture " + name] = stats.turns }
         }
         return c
     }

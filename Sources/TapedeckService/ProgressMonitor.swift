@@ -1,6 +1,6 @@
 import Foundation
 
-/// Turns counters that must keep moving (frames captured per device, writer loop turns)
+/// Turns counters that must keep moving (capture loop turns per device, writer loop turns)
 /// into a `Liveness` for the `Watchdog`: `.alive` while every counter has changed within
 /// `maxStall`, `.stalled("…")` naming the first one that has not.
 ///
@@ -9,7 +9,7 @@ import Foundation
 ///
 ///     let progress = ProgressMonitor(maxStall: .seconds(5))
 ///     let watchdog = Watchdog(notifier: notifier, interval: interval) {
-///         progress.check(["capture card1": engine.framesCaptured("card1"), "writer": writer.ticks])
+///         progress.check(["capture card1": engine.captureTurns("card1"), "writer": writer.ticks])
 ///     }
 public final class ProgressMonitor: @unchecked Sendable {
     public typealias Instant = ContinuousClock.Instant

@@ -283,6 +283,8 @@ final class UnproductiveSource: CaptureSource, @unchecked Sendable {
         // the clock's granularity); a spinning loop does them in microseconds.
         let took = Double(last &- first) / 1e9
         #expect(took >= 20 * 0.005 * 0.98, "\(behaviour): 20 turns in \(took) s")
+        // Every turn counts, audio or not (what the watchdog watches).
+        #expect(stats.turns >= UInt64(mark), "\(behaviour): \(stats.turns) turns counted")
         if behaviour == .partialPeriods {
             #expect(stats.framesCaptured >= UInt64(mark - 1))
             #expect(stats.lastAudioSeconds > started)

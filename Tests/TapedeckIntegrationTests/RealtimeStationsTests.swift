@@ -179,6 +179,10 @@ extension PulseAudioTests {
                                   tones: (440, 1000))
             try pulse.addNullSink(station.sink)
             let daemon = try Self.daemon(dir, [station], pulse: pulse)
+            // The systemd watchdog as the unit has it, at 1 s (a ping every 0.5 s while
+            // the daemon shows progress, for at most 3 s without).
+            let notify = try NotifySocket(.path)
+            daemon.extraEnvironment.merge(["NOTIFY_SOCKET": notify.notifySocket, "WATCHDOG_USEC": "1000000"]) { _, b in b }
             try daemon.start()
             defer { daemon.stop() }
             let c = try daemon.connect()
@@ -215,6 +219,15 @@ extension PulseAudioTests {
             let stalledMetrics = c.metrics()
             #expect(stalledMetrics[#"tapedeck_device_stalled{device="pa"}"#] == 1)
             #expect(stalledMetrics[#"tapedeck_device_up{device="pa"}"#] == 1)
+            // A stalled device is reported, not a wedged daemon: the watchdog pings go on
+            // once the stall is older than the 3 s the watchdog allows a counter to stand
+            // still (systemd would otherwise restart the daemon, ending every device's recordings).
+            _ = Self.waitFor("the stall to pass 4 s", seconds: 20) { () -> Bool? in
+                let h = health()
+                return h.hasPrefix(prefix) && (Double(h.dropFirst(prefix.count).prefix { $0 != " " }) ?? 0) >= 4 ? true : nil
+            }
+            _ = notify.drain()
+            #expect(waitUntil(seconds: 5) { notify.drain().contains("WATCHDOG=1") }, "no watchdog ping during the stall")
 
             // STOP (text): the "stop failed" line with the reason, not SUCCESS.
             let stop = c.request("function=recording&agent_user=1000&value=STOP") ?? ""

@@ -34,6 +34,10 @@ public struct CaptureStats: Sendable, Equatable {
     /// When the device last delivered frames (`monotonicSeconds()`), or when its capture
     /// started if it has delivered none yet: how long a running device has gone without audio.
     public var lastAudioSeconds: Double = 0
+    /// Turns of the capture loop so far, audio or not (a wait that times out is a turn):
+    /// it advances while the thread runs, also on a stalled device, and stands still only
+    /// when the thread is wedged (in ALSA) or gone. What the systemd watchdog watches.
+    public var turns: UInt64 = 0
 
     /// A device that never opened: failed with `errorCode`, nothing counted.
     public static func neverOpened(errorCode: Int32) -> CaptureStats {
@@ -91,6 +95,7 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
     private let gapFilled = Atomic<UInt64>(0)
     /// `MonotonicClock` nanoseconds of the last frames read (of the start before any).
     private let lastAudio = Atomic<UInt64>(0)
+    private let turns = Atomic<UInt64>(0)
     private var thread: pthread_t?
 
     public init(source: Source, taps: [StationTap], stopAfterFrames: Int? = nil,
@@ -156,7 +161,8 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
                      suspends: suspends.load(ordering: .relaxed),
                      framesGapFilled: gapFilled.load(ordering: .relaxed),
                      errorCode: errorCode.load(ordering: .relaxed),
-                     lastAudioSeconds: Double(lastAudio.load(ordering: .relaxed)) / 1e9)
+                     lastAudioSeconds: Double(lastAudio.load(ordering: .relaxed)) / 1e9,
+                     turns: turns.load(ordering: .relaxed))
     }
 
     private func fail(_ code: Int32) {
@@ -185,6 +191,7 @@ public final class DeviceCapture<Source: CaptureSource>: @unchecked Sendable {
         let readerGate = pacer?.reader, capturedGate = pacer?.captured
         while !stopRequested.load(ordering: .relaxed) && budget > 0 {
             let turnBegan = MonotonicClock.nanoseconds()
+            turns.add(1, ordering: .relaxed)
             // A new list since the last period: drop the old one first (the table still
             // holds it, so this frees nothing), then take the new one.
             let current = tapTable.generation()
