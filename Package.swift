@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TapedeckWebhooksTests",
-            dependencies: ["TapedeckWebhooks", "TapedeckLog", "TapedeckControl"]
+            dependencies: ["TapedeckWebhooks", "TapedeckLog", "TapedeckControl", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "TapedeckDaemonTests",

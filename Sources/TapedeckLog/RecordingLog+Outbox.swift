@@ -118,6 +118,20 @@ extension RecordingLog {
         }
     }
 
+    /// Deletes `endpoint`'s rows delivered before `before`, returning how many; pending and
+    /// dead rows stay, however old (a dead one waits for `tapedeck webhooks redeliver`).
+    @discardableResult
+    public func pruneDelivered(endpoint: String, before: Date) throws -> Int {
+        try perform("prune delivered webhooks") {
+            try writer.write { db in
+                try db.execute(sql: """
+                    DELETE FROM webhook_outbox WHERE endpoint = ? AND state = 'delivered' AND delivered_at < ?
+                    """, arguments: [endpoint, EpochMilliseconds.of(before)])
+                return db.changesCount
+            }
+        }
+    }
+
     /// Pending and dead counts and the oldest pending row's age.
     public func outboxStats() throws -> OutboxStats {
         try perform("read webhook stats") {

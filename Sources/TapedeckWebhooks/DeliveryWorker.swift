@@ -45,7 +45,15 @@ public enum DeliveryDecision: Equatable {
 /// Posts one endpoint's outbox rows on a thread of its own, so a slow or dead endpoint
 /// delays nothing else: not recording, not the control socket, not other endpoints.
 /// Woken when rows are written, else when the next retry is due (at least every second).
+/// At its start and every `pruneInterval` after, it deletes the endpoint's rows delivered
+/// more than `keepDelivered` ago: one row per event and endpoint would otherwise grow
+/// the database for ever (about 1 KiB a row).
 public final class DeliveryWorker: Sendable {
+    /// How long a delivered row stays (listed by `tapedeck webhooks list --all`, and
+    /// redeliverable by id): a week.
+    public static let keepDelivered: TimeInterval = 7 * 86_400
+    /// How often delivered rows past `keepDelivered` are deleted.
+    static let pruneInterval: TimeInterval = 3_600
     public let endpoint: WebhookEndpoint
     let log: RecordingLog
     let poster: any HTTPPoster
@@ -90,8 +98,13 @@ public final class DeliveryWorker: Sendable {
     }
 
     private func run() {
+        var pruned: Date?
         while !stopping.load(ordering: .sequentiallyConsistent) {
             let now = Date()
+            if pruned.map({ now.timeIntervalSince($0) >= Self.pruneInterval || now < $0 }) ?? true {
+                pruned = now
+                prune(now: now)
+            }
             // One row at a time, asked for again after each: a row that a delivery just
             // unblocked (its recording's next event) goes before newer rows of other subjects.
             let due: [OutboxRow]
@@ -107,6 +120,16 @@ public final class DeliveryWorker: Sendable {
             let next = (try? log.nextOutboxAttempt(endpoint: endpoint.name)) ?? nil
             let wait = min(1, max(0.01, (next ?? now.addingTimeInterval(1)).timeIntervalSince(Date())))
             _ = wake.wait(timeout: .now() + wait)
+        }
+    }
+
+    /// Deletes the rows delivered before `now - keepDelivered` (logged when there were any).
+    func prune(now: Date) {
+        do {
+            let n = try log.pruneDelivered(endpoint: endpoint.name, before: now.addingTimeInterval(-Self.keepDelivered))
+            if n > 0 { logger.info("webhook deliveries pruned", metadata: ["endpoint": "\(endpoint.name)", "rows": "\(n)"]) }
+        } catch {
+            logger.error("webhook outbox not pruned", metadata: ["endpoint": "\(endpoint.name)", "error": "\(error)"])
         }
     }
 

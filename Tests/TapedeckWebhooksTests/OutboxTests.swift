@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import Testing
 import TapedeckControl
@@ -118,6 +119,60 @@ func snapshot(id: Int64, status: RecordingSnapshot.Status = .started, eventURL: 
         #expect(entries[0].body.hasPrefix(#"{"id":"ev-a","event":"agent.login","created_at":"2026-11-21T09:10:10+00:00","agent":{"#))
         try log.enqueue(entries)
         #expect(try log.dueOutbox(endpoint: "audit", now: t0).map(\.entry.eventID) == ["ev-a"])
+    }
+
+    /// Agent-login rows for both endpoints, the first `delivered` of each delivered at the
+    /// times given (the rest pending), the last delivered row of `audit` dead instead.
+    func outboxWithDeliveries(_ log: RecordingLog, deliveredAt: [Date]) throws {
+        let ids = EventIDs()
+        let router = WebhookRouter(endpoints: endpoints.map { var e = $0; e.events = ["agent.*"]; return e },
+                                   timeZone: utc, newID: { ids.next() })
+        let agent = AgentSnapshot(agentUser: "1000", station: "st1", sessionID: "8600051", agentServer: "10.0.0.5",
+                                  agentStatus: "READY", loggedInAt: t0)
+        for _ in 0..<(deliveredAt.count + 1) { try log.enqueue(router.entries(for: Event(.agentLogin(agent), createdAt: t0))) }
+        for name in ["api", "audit"] {
+            let rows = try log.outbox(states: [.pending]).filter { $0.entry.endpoint == name }
+            for (row, at) in zip(rows, deliveredAt) { try log.markDelivered(id: row.id, at: at) }
+        }
+        let auditRows = try log.outbox(states: [.pending]).filter { $0.entry.endpoint == "audit" }
+        try log.markFailed(id: auditRows[0].id, error: "HTTP 500", retryAt: nil)
+    }
+
+    @Test func deliveredRowsOlderThanTheCutAreDeletedForTheirEndpointOnly() throws {
+        let log = try RecordingLog.inMemory(timeZone: utc)
+        try outboxWithDeliveries(log, deliveredAt: [t0, t0.addingTimeInterval(10), t0.addingTimeInterval(20)])
+        let before = try log.outbox(states: [.delivered, .pending, .dead])
+        #expect(before.count == 8)
+        // Delivered before t0 + 15 s, of `api`: the first two.
+        #expect(try log.pruneDelivered(endpoint: "api", before: t0.addingTimeInterval(15)) == 2)
+        let after = try log.outbox(states: [.delivered, .pending, .dead])
+        let gone = Set(before.map(\.id)).subtracting(after.map(\.id))
+        #expect(before.filter { gone.contains($0.id) }.allSatisfy { $0.entry.endpoint == "api" && $0.state == .delivered })
+        #expect(after.filter { $0.entry.endpoint == "api" }.map(\.state) == [.delivered, .pending])
+        #expect(after.filter { $0.entry.endpoint == "audit" }.map(\.state) == [.delivered, .delivered, .delivered, .dead])
+        // Nothing more before the cut; pending and dead rows stay whatever their age.
+        #expect(try log.pruneDelivered(endpoint: "api", before: t0.addingTimeInterval(15)) == 0)
+        #expect(try log.pruneDelivered(endpoint: "audit", before: t0.addingTimeInterval(1e9)) == 3)
+        #expect(try log.outbox(states: [.delivered, .pending, .dead]).map(\.state) == [.delivered, .pending, .dead])
+    }
+
+    @Test func aWorkerPrunesItsEndpointsOldDeliveriesWhenItStarts() throws {
+        let log = try RecordingLog.inMemory(timeZone: utc)
+        let now = Date()
+        // `api`: delivered 8 days ago (goes) and 6 days ago (stays), and one pending row.
+        try outboxWithDeliveries(log, deliveredAt: [now.addingTimeInterval(-8 * 86_400), now.addingTimeInterval(-6 * 86_400)])
+        // Nothing for it to post: the pending row is made dead first (so no request is made).
+        for row in try log.outbox(states: [.pending]) { try log.markFailed(id: row.id, error: "HTTP 500", retryAt: nil) }
+        let worker = DeliveryWorker(endpoint: endpoints[0], log: log, poster: CurlPoster(), counters: WebhookCounters(),
+                                    logger: Logger(label: "test"))
+        worker.start()
+        defer { worker.requestStop(); worker.waitStopped(seconds: 10) }
+        let deadline = Date().addingTimeInterval(10)
+        func apiDelivered() throws -> Int { try log.outbox(states: [.delivered]).filter { $0.entry.endpoint == "api" }.count }
+        while try apiDelivered() == 2, Date() < deadline { usleep(10_000) }
+        #expect(try apiDelivered() == 1)
+        // The other endpoint's rows are its own worker's business.
+        #expect(try log.outbox(states: [.delivered]).filter { $0.entry.endpoint == "audit" }.count == 2)
     }
 }
 
