@@ -46,7 +46,7 @@ extension Daemon {
             }
             let changes = engine.apply(Self.layout(applied, writeBehind: writeBehind))
             controller.update(settings: Self.settings(applied, timeZone: timeZone))
-            webhooks.update(endpoints: Self.endpoints(applied), timeZone: timeZone)
+            webhooks.update(endpoints: Self.endpoints(applied, logger: logger), timeZone: timeZone)
             setConfiguration(applied)
             metrics.reloaded(applied: true)
             for key in restartOnly {

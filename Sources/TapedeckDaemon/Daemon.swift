@@ -65,7 +65,7 @@ public final class Daemon: @unchecked Sendable {
         try locks.acquire(.socket, c.control.socket, mode: stateMode)
         log = try RecordingLog.open(path: c.database, timeZone: timeZone, fileMode: stateMode)
         events = EventHub(timeZone: timeZone)
-        let webhooks = Webhooks(endpoints: Self.endpoints(c), log: log, timeZone: timeZone, logger: logger)
+        let webhooks = Webhooks(endpoints: Self.endpoints(c, logger: logger), log: log, timeZone: timeZone, logger: logger)
         self.webhooks = webhooks
         let writeBehind = Self.writeBehindFolder(c, logger: logger)
         self.writeBehind = writeBehind
@@ -126,9 +126,21 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// The `[[webhook]]` endpoints as the delivery code takes them.
-    static func endpoints(_ c: TapedeckConfiguration) -> [WebhookEndpoint] {
-        c.webhooks.map {
+    /// The `[[webhook]]` endpoints as the delivery code takes them. A `ca_file` this process
+    /// cannot read (missing, its mode, outside the sandbox's paths) is logged as an error at
+    /// once, not found at the first delivery: the endpoint still runs, each attempt failing
+    /// as TLS without the CA would, so recording and the other endpoints go on.
+    static func endpoints(_ c: TapedeckConfiguration, logger: Logger) -> [WebhookEndpoint] {
+        for w in c.webhooks {
+            guard let ca = w.caFile else { continue }
+            do throws(FileError) {
+                try FileDescriptor.open(ca, .readOnly).close()
+            } catch {
+                logger.error("webhook CA file unreadable: deliveries to this endpoint will fail",
+                             metadata: ["endpoint": "\(w.name)", "ca_file": "\(ca)", "error": "\(error.errno)"])
+            }
+        }
+        return c.webhooks.map {
             WebhookEndpoint(name: $0.name, url: $0.url, secret: $0.secret, events: $0.events,
                             callbackPrefixes: $0.callbackPrefixes, timeoutSeconds: Double($0.timeoutSeconds),
                             horizonSeconds: Double($0.horizonSeconds),

@@ -314,6 +314,23 @@ import Glibc
         d.stop()
     }
 
+    @Test func aCAFileTheDaemonCannotReadIsAnErrorAtStartNotAtTheFirstDelivery() throws {
+        let dir = try TestDirectory("receiver")
+        let receiver = WebhookReceiver(dir: dir, secret: Self.secret)
+        try receiver.start()
+        let missing = dir.file("no-such-ca.pem")
+        let d = try daemon(receiver, extra: "ca_file = \"\(missing)\"")
+        try d.start()
+        // The daemon runs, the endpoint too: only its deliveries cannot work.
+        #expect(try d.connect().request("function=login&agent_user=1000&station=st1&session_id=8600051")?.hasPrefix("SUCCESS") == true)
+        let log = d.stop()?.stderr ?? ""
+        let line = log.split(separator: "\n").first { $0.contains("webhook CA file unreadable") }.map(String.init) ?? ""
+        #expect(line.contains("error tapedeckd: webhook CA file unreadable: deliveries to this endpoint will fail "), "\(log)")
+        for field in ["endpoint=api", "ca_file=\(missing)", "error=\"No such file or directory\""] {
+            #expect(line.contains(field), "\(field) not in: \(line)")
+        }
+    }
+
     @Test func httpsWithATestCAGivenInTheConfiguration() throws {
         let dir = try TestDirectory("receiver")
         let certs = try TestCertificates(dir: dir)
