@@ -118,9 +118,12 @@ public struct Socket: Sendable, Hashable {
         return s
     }
 
-    /// The group id of a group name (getgrnam), or nil when there is no such group.
+    /// The group id of a group name (getgrnam), else of a number (a numeric gid, in the
+    /// group database or not, as chown(1) takes it), or nil when it is neither.
     public static func groupID(named group: String) -> gid_t? {
-        getgrnam(group).map { $0.pointee.gr_gid }
+        if let entry = getgrnam(group) { return entry.pointee.gr_gid }
+        guard group.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let gid = gid_t(group), gid != gid_t.max else { return nil }
+        return gid
     }
 
     /// The next connection waiting on this listening socket (close-on-exec); the errno

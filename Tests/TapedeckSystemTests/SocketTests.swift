@@ -79,6 +79,20 @@ import TapedeckSystem
         #expect(FileStatus.of(path) == .failure(.noEntry))   // a failed start leaves no socket file
     }
 
+    @Test func aGroupIsANameOrANumericGID() throws {
+        let dir = try TestDirectory()
+        let path = dir.file("s.sock")
+        func group(of path: String) -> gid_t? { var st = stat(); return stat(path, &st) == 0 ? st.st_gid : nil }
+        // A name (root's group is gid 0), a number no group in /etc/group has (the tests run
+        // as root, who may chown to any gid), and numbers that are not a gid.
+        #expect(Socket.groupID(named: "root") == 0)
+        #expect(Socket.groupID(named: "54321") == 54321)
+        for notGID in ["4294967295", "99999999999", "+5", "12a"] { #expect(Socket.groupID(named: notGID) == nil, "\(notGID)") }
+        let numeric = try Socket.listen(path: path, mode: 0o660, group: "54321")
+        #expect(group(of: path) == 54321)
+        numeric.close()
+    }
+
     @Test func aTCPListenerOnLoopback() throws {
         let listener = try Socket.listenTCP(host: "127.0.0.1", port: 0)
         listener.close()
