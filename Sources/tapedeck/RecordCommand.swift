@@ -119,12 +119,10 @@ struct Record: ParsableCommand {
                 line += "; \(outcome.stats.overruns) overrun(s), \(lost) frame(s) lost and filled with silence"
             }
             print(line)
-            if let error = outcome.deviceError {
-                throw CommandFailure(message: "\(error) (recording ended early; the file is complete up to here)")
-            }
+            let endedEarly = "(recording ended early; the file is complete up to here)"
+            if let error = outcome.deviceError { throw CommandFailure(message: "\(error) \(endedEarly)") }
             if let quiet = outcome.stalledSeconds {
-                throw CommandFailure(message: "device '\(device)' delivered no audio for \(Double((quiet * 10).rounded()) / 10) s "
-                                     + "(recording ended early; the file is complete up to here)")
+                throw CommandFailure(message: "device '\(device)' delivered no audio for \(CaptureStats.seconds(quiet)) \(endedEarly)")
             }
         }
     }

@@ -20,4 +20,9 @@ import Testing
         #expect(stats(.failed, lastAudio: 100).stall(now: 200) == nil)
         #expect(stats(.stopped, lastAudio: 100).stall(now: 200) == nil)
     }
+
+    @Test func secondsToATenth() {
+        #expect(CaptureStats.seconds(2) == "2.0 s")
+        #expect(CaptureStats.seconds(13.46) == "13.5 s")
+    }
 }

@@ -24,9 +24,4 @@ import TapedeckAudio
         // On a stalled device even a short one got nothing.
         #expect(rules.hadNoAudio(framesArrived: 0, ranSeconds: 0.01, deviceStalled: true))
     }
-
-    @Test func secondsToATenth() {
-        #expect(DeliveryRules.seconds(2) == "2.0 s")
-        #expect(DeliveryRules.seconds(13.46) == "13.5 s")
-    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import TapedeckSystem
 #if canImport(Glibc)
@@ -56,6 +57,10 @@ public struct CaptureStats: Sendable, Equatable {
         let quiet = now - lastAudioSeconds
         return quiet >= Self.stallSeconds ? quiet : nil
     }
+
+    /// `2.0 s`, `13.4 s`: a stall's (or a recording's) seconds to a tenth, as health,
+    /// reasons, the journal and `tapedeck record` write them.
+    public static func seconds(_ s: Double) -> String { String(format: "%.1f s", s) }
 }
 
 /// One capture thread for one device, feeding the rings of every station on it.

@@ -1,6 +1,7 @@
 import Foundation
 import TapedeckControl
 import TapedeckDomain
+import TapedeckAudio
 import TapedeckEngine
 import TapedeckSystem
 import TapedeckWebhooks
@@ -75,7 +76,7 @@ final class Observer: Sendable {
             // Open but silent for a while: stalled, a problem as much as a device that is down.
             let stall = problem == nil ? engine.captureStall(device: d.name) : nil
             return HealthSnapshot.Device(name: d.name, pcm: d.pcm, up: problem == nil && stall == nil, stalled: stall != nil,
-                                         error: problem ?? stall.map { "no audio for \(DeliveryRules.seconds($0))" })
+                                         error: problem ?? stall.map { "no audio for \(CaptureStats.seconds($0))" })
         }
         let up = Dictionary(devices.map { ($0.name, $0.up) }, uniquingKeysWith: { a, _ in a })
         let stalled = Dictionary(devices.map { ($0.name, $0.stalled) }, uniquingKeysWith: { a, _ in a })

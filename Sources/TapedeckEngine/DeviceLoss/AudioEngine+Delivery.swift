@@ -29,10 +29,10 @@ extension AudioEngine {
         let device = slot?.config.name ?? "of station \(h.request.station)"
         var r = result
         r.cause = .noAudio
-        r.error = "no audio: device \(device) delivered nothing in the \(DeliveryRules.seconds(ran)) the recording ran"
-            + (stall.map { " (stalled: no audio for \(DeliveryRules.seconds($0)))" } ?? "")
+        r.error = "no audio: device \(device) delivered nothing in the \(CaptureStats.seconds(ran)) the recording ran"
+            + (stall.map { " (stalled: no audio for \(CaptureStats.seconds($0)))" } ?? "")
         logger.warning("recording had no audio", metadata: ["path": "\(h.request.path)", "device": "\(device)",
-                                                            "seconds": "\(DeliveryRules.seconds(ran))"])
+                                                            "seconds": "\(CaptureStats.seconds(ran))"])
         return r
     }
 
@@ -44,7 +44,7 @@ extension AudioEngine {
         guard slot.setStalled(stall != nil) else { return }
         if let stall {
             logger.warning("device stalled: open but delivering no audio",
-                           metadata: ["device": "\(slot.config.name)", "quiet": "\(DeliveryRules.seconds(stall))"])
+                           metadata: ["device": "\(slot.config.name)", "quiet": "\(CaptureStats.seconds(stall))"])
         } else {
             logger.notice("device delivers audio again", metadata: ["device": "\(slot.config.name)"])
         }

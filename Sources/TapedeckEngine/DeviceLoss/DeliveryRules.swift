@@ -1,4 +1,3 @@
-import Foundation
 import TapedeckAudio
 
 /// When a device counts as delivering no audio: pure rules on its capture counters, ring
@@ -25,7 +24,4 @@ public struct DeliveryRules: Sendable, Equatable {
     func hadNoAudio(framesArrived: UInt64, ranSeconds: Double, deviceStalled: Bool) -> Bool {
         framesArrived == 0 && (deviceStalled || ranSeconds >= emptyAfterSeconds)
     }
-
-    /// `2.0 s`, `13.4 s`: seconds for health and reasons, to a tenth.
-    public static func seconds(_ s: Double) -> String { String(format: "%.1f s", s) }
 }
